@@ -1,0 +1,51 @@
+//! `remap`: REMAP without a window — check architectures, sample, generate children, train,
+//! measure distances and project, for batch work and scripting.
+
+mod arch;
+mod input;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// REMAP: discover small, good CNNs for an image data set.
+///
+/// Logging goes to stderr and is filtered by the REMAP_LOG environment variable
+/// (e.g. REMAP_LOG=debug, REMAP_LOG=remap_training=trace).
+#[derive(Parser)]
+#[command(name = "remap", version, about, long_about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Work with architecture files (spec §2 JSON).
+    #[command(subcommand)]
+    Arch(arch::ArchCommand),
+}
+
+fn main() -> ExitCode {
+    init_logging();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Arch(cmd) => arch::run(cmd),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("REMAP_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}

@@ -1,0 +1,290 @@
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{FitError, Shape};
+
+/// An activation function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Activation {
+    Relu,
+    Tanh,
+    Sigmoid,
+}
+
+impl Activation {
+    /// Every function, in the order the format documents them.
+    pub const ALL: [Activation; 3] = [Activation::Relu, Activation::Tanh, Activation::Sigmoid];
+
+    /// The name used in JSON and in summaries.
+    pub fn name(self) -> &'static str {
+        match self {
+            Activation::Relu => "relu",
+            Activation::Tanh => "tanh",
+            Activation::Sigmoid => "sigmoid",
+        }
+    }
+
+    /// Parses a JSON name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.name() == name)
+    }
+}
+
+/// Padding of a convolution. `valid` is REMAP's; `same` is our extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Padding {
+    #[default]
+    Valid,
+    Same,
+}
+
+/// One hidden layer. The serialised form is the canonical one: every field written out.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Layer {
+    Conv2d {
+        filters: u32,
+        kernel: u32,
+        stride: u32,
+        padding: Padding,
+    },
+    Maxpool2d {
+        size: u32,
+        stride: u32,
+    },
+    Avgpool2d {
+        size: u32,
+        stride: u32,
+    },
+    Dense {
+        units: u32,
+    },
+    Activation {
+        function: Activation,
+    },
+    Dropout {
+        rate: f64,
+    },
+}
+
+/// The type of a layer without its hyperparameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LayerKind {
+    Conv2d,
+    Maxpool2d,
+    Avgpool2d,
+    Dense,
+    Activation,
+    Dropout,
+}
+
+impl LayerKind {
+    /// Every layer type.
+    pub const ALL: [LayerKind; 6] = [
+        LayerKind::Conv2d,
+        LayerKind::Maxpool2d,
+        LayerKind::Avgpool2d,
+        LayerKind::Dense,
+        LayerKind::Activation,
+        LayerKind::Dropout,
+    ];
+
+    /// The `type` string of the JSON format.
+    pub fn name(self) -> &'static str {
+        match self {
+            LayerKind::Conv2d => "conv2d",
+            LayerKind::Maxpool2d => "maxpool2d",
+            LayerKind::Avgpool2d => "avgpool2d",
+            LayerKind::Dense => "dense",
+            LayerKind::Activation => "activation",
+            LayerKind::Dropout => "dropout",
+        }
+    }
+
+    /// Parses a `type` string.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// Whether layers of this type need a feature map (conv and pools).
+    pub fn is_spatial(self) -> bool {
+        matches!(
+            self,
+            LayerKind::Conv2d | LayerKind::Maxpool2d | LayerKind::Avgpool2d
+        )
+    }
+}
+
+impl fmt::Display for LayerKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Layer {
+    /// A convolution with REMAP's defaults (stride 1, valid padding).
+    pub fn conv(filters: u32, kernel: u32) -> Self {
+        Layer::Conv2d {
+            filters,
+            kernel,
+            stride: 1,
+            padding: Padding::Valid,
+        }
+    }
+
+    /// A max pool with REMAP's default stride 2.
+    pub fn maxpool(size: u32) -> Self {
+        Layer::Maxpool2d { size, stride: 2 }
+    }
+
+    /// An average pool with REMAP's default stride 2.
+    pub fn avgpool(size: u32) -> Self {
+        Layer::Avgpool2d { size, stride: 2 }
+    }
+
+    /// The layer's type.
+    pub fn kind(&self) -> LayerKind {
+        match self {
+            Layer::Conv2d { .. } => LayerKind::Conv2d,
+            Layer::Maxpool2d { .. } => LayerKind::Maxpool2d,
+            Layer::Avgpool2d { .. } => LayerKind::Avgpool2d,
+            Layer::Dense { .. } => LayerKind::Dense,
+            Layer::Activation { .. } => LayerKind::Activation,
+            Layer::Dropout { .. } => LayerKind::Dropout,
+        }
+    }
+
+    /// The output shape for `input`, or why the layer does not fit it.
+    ///
+    /// Uses the format's rule (`w ≥ k`); the sampler adds REMAP's stricter `w > k` itself.
+    pub fn output_shape(&self, input: Shape) -> Result<Shape, FitError> {
+        let spatial = |window: u32, stride: u32, padding: Padding| -> Result<Shape, FitError> {
+            let Shape::Spatial {
+                height,
+                width,
+                channels,
+            } = input
+            else {
+                return Err(FitError::AfterDense { input });
+            };
+            let out = |w: u32| match padding {
+                Padding::Valid => (w - window) / stride + 1,
+                Padding::Same => w.div_ceil(stride),
+            };
+            if padding == Padding::Valid && (height < window || width < window) {
+                return Err(FitError::WindowTooLarge { window, input });
+            }
+            Ok(Shape::Spatial {
+                height: out(height),
+                width: out(width),
+                channels,
+            })
+        };
+        match *self {
+            Layer::Conv2d {
+                filters,
+                kernel,
+                stride,
+                padding,
+            } => spatial(kernel, stride, padding).map(|s| match s {
+                Shape::Spatial { height, width, .. } => Shape::Spatial {
+                    height,
+                    width,
+                    channels: filters,
+                },
+                flat => flat,
+            }),
+            Layer::Maxpool2d { size, stride } | Layer::Avgpool2d { size, stride } => {
+                spatial(size, stride, Padding::Valid)
+            }
+            Layer::Dense { units } => Ok(Shape::Flat(units)),
+            Layer::Activation { .. } | Layer::Dropout { .. } => Ok(input),
+        }
+    }
+
+    /// Trainable parameters of this layer for `input`, as PyTorch counts them.
+    pub fn params(&self, input: Shape) -> u64 {
+        match *self {
+            Layer::Conv2d {
+                filters, kernel, ..
+            } => {
+                (u64::from(kernel) * u64::from(kernel) * u64::from(input.channels()) + 1)
+                    * u64::from(filters)
+            }
+            Layer::Dense { units } => (input.size() + 1) * u64::from(units),
+            _ => 0,
+        }
+    }
+
+    /// A compact token for one-line summaries, e.g. `C3x32`, `M2`, `D128`, `relu`, `Dr0.25`.
+    pub fn token(&self) -> String {
+        match *self {
+            Layer::Conv2d {
+                filters,
+                kernel,
+                stride,
+                padding,
+            } => {
+                let mut t = format!("C{kernel}x{filters}");
+                if stride != 1 {
+                    t.push_str(&format!("/{stride}"));
+                }
+                if padding == Padding::Same {
+                    t.push_str("s");
+                }
+                t
+            }
+            Layer::Maxpool2d { size, stride } => pool_token('M', size, stride),
+            Layer::Avgpool2d { size, stride } => pool_token('A', size, stride),
+            Layer::Dense { units } => format!("D{units}"),
+            Layer::Activation { function } => function.name().to_string(),
+            Layer::Dropout { rate } => format!("Dr{rate}"),
+        }
+    }
+}
+
+fn pool_token(letter: char, size: u32, stride: u32) -> String {
+    if stride == 2 {
+        format!("{letter}{size}")
+    } else {
+        format!("{letter}{size}/{stride}")
+    }
+}
+
+/// The type and hyperparameters, as change texts and errors write them:
+/// `conv2d(k3,f32)`, `maxpool2d(2)`, `dense(128)`, `activation(relu)`, `dropout(0.25)`.
+impl fmt::Display for Layer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Layer::Conv2d {
+                filters,
+                kernel,
+                stride,
+                padding,
+            } => {
+                write!(f, "conv2d(k{kernel},f{filters}")?;
+                if stride != 1 {
+                    write!(f, ",s{stride}")?;
+                }
+                if padding == Padding::Same {
+                    write!(f, ",same")?;
+                }
+                write!(f, ")")
+            }
+            Layer::Maxpool2d { size, stride } | Layer::Avgpool2d { size, stride } => {
+                write!(f, "{}({size}", self.kind())?;
+                if stride != 2 {
+                    write!(f, ",s{stride}")?;
+                }
+                write!(f, ")")
+            }
+            Layer::Dense { units } => write!(f, "dense({units})"),
+            Layer::Activation { function } => write!(f, "activation({})", function.name()),
+            Layer::Dropout { rate } => write!(f, "dropout({rate})"),
+        }
+    }
+}

@@ -1,0 +1,22 @@
+//! REMAP's architecture format (spec §2): one sequential CNN for image classification.
+//!
+//! An [`Architecture`] is an input shape, a number of classes and a chain of hidden
+//! [`Layer`]s; the classifier head (flatten → dense(`classes`) → softmax) is implicit and
+//! always last. This crate parses the interchange JSON with errors that name the layer and
+//! field, infers every layer's output shape, counts parameters exactly as PyTorch does, and
+//! gives each architecture a canonical form and a stable content hash.
+
+mod analysis;
+mod architecture;
+mod error;
+pub mod golden;
+mod layer;
+mod parse;
+mod shape;
+
+pub use analysis::{Analysis, LayerReport};
+pub use architecture::{Architecture, Input};
+pub use error::{ArchError, FitError};
+pub use layer::{Activation, Layer, LayerKind, Padding};
+pub use parse::{ParsedItem, parse_many};
+pub use shape::Shape;
