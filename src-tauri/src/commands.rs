@@ -1,0 +1,52 @@
+//! The commands the WebView may call (each allowed by `capabilities/default.json`).
+
+use remap_architecture::{Analysis, Architecture};
+use serde::Serialize;
+use tauri::{AppHandle, Manager};
+
+use crate::error::Error;
+
+/// What the app knows about itself.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppInfo {
+    version: String,
+    data_dir: String,
+    device: String,
+}
+
+#[tauri::command]
+pub fn app_info(app: AppHandle) -> Result<AppInfo, Error> {
+    Ok(AppInfo {
+        version: app.package_info().version.to_string(),
+        data_dir: app.path().app_data_dir()?.display().to_string(),
+        device: "CPU".into(),
+    })
+}
+
+/// The verdict on an architecture, as `ui/src/lib/api.ts` types it.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum ArchitectureCheck {
+    Valid { valid: bool, params: u64, hash: String, summary: String, layers: Vec<serde_json::Value> },
+    Invalid { valid: bool, error: String, layer: Option<usize> },
+}
+
+/// Checks an architecture: shapes and parameters, or the reason it is invalid.
+#[tauri::command]
+pub fn check_architecture(json: String) -> ArchitectureCheck {
+    match Architecture::from_json(&json).and_then(|a| a.analyze().map(|an| (a, an))) {
+        Ok((arch, analysis)) => valid(&arch, &analysis),
+        Err(e) => ArchitectureCheck::Invalid { valid: false, layer: e.layer(), error: e.to_string() },
+    }
+}
+
+fn valid(arch: &Architecture, analysis: &Analysis) -> ArchitectureCheck {
+    ArchitectureCheck::Valid {
+        valid: true,
+        params: analysis.params,
+        hash: arch.hash(),
+        summary: arch.summary(),
+        layers: analysis.all().map(|r| serde_json::to_value(r).unwrap_or_default()).collect(),
+    }
+}

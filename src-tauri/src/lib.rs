@@ -1,0 +1,25 @@
+//! REMAP's desktop shell. Thin by design: commands translate between the WebView and the
+//! plugin libraries, which hold all the logic.
+
+mod commands;
+mod error;
+
+use tauri::Manager;
+
+/// Starts the app: logging, the data directory, the window.
+pub fn run() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("REMAP_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+
+    tauri::Builder::default()
+        .setup(|app| {
+            let dir = app.path().app_data_dir()?;
+            std::fs::create_dir_all(&dir)?;
+            tracing::info!(data_dir = %dir.display(), "REMAP started");
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![commands::app_info, commands::check_architecture])
+        .run(tauri::generate_context!())
+        .expect("REMAP could not start its window");
+}
