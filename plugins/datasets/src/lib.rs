@@ -2,11 +2,16 @@
 //! into one in-memory form (u8 images in N×C×H×W order, class labels, a fixed held-out order and
 //! the training set's per-channel normalisation).
 
+pub mod cifar10;
 mod dataset;
 mod error;
+mod folder;
+mod mnist;
 mod normalization;
+mod npy;
 mod options;
 mod preview;
+pub mod quickdraw;
 pub mod sketches;
 mod source;
 
@@ -22,11 +27,10 @@ pub fn load(source: &DatasetSource, options: &LoadOptions) -> Result<Dataset, Da
     options.check()?;
     let mut dataset = match source {
         DatasetSource::Sketches => load_sketches(options)?,
-        other => {
-            return Err(DatasetError::UnknownSource(format!(
-                "{other} (this loader is not written yet)"
-            )));
-        }
+        DatasetSource::QuickDraw(dir) => quickdraw::load(dir, options)?,
+        DatasetSource::Cifar10(dir) => cifar10::load(dir, options)?,
+        DatasetSource::Mnist(dir) => mnist::load(dir, options)?,
+        DatasetSource::Folder(dir) => folder::load(dir, options)?,
     };
     if dataset.train.is_empty() {
         return Err(DatasetError::Empty { name: dataset.name });

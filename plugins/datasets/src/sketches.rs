@@ -348,15 +348,11 @@ mod tests {
 
     #[test]
     fn every_class_draws_visible_ink_inside_the_image() {
-        for class in 0..CLASSES.len() {
+        for (class, name) in CLASSES.iter().enumerate() {
             for index in 0..50 {
                 let image = draw(class, index, 7);
                 let bright = image.iter().filter(|&&p| p >= 150).count();
-                assert!(
-                    bright >= 8,
-                    "{} #{index}: {bright} ink pixels",
-                    CLASSES[class]
-                );
+                assert!(bright >= 8, "{name} #{index}: {bright} ink pixels");
                 // The outermost row and column stay free of strokes (only noise, < 46).
                 for i in 0..SIZE {
                     for p in [
@@ -365,7 +361,7 @@ mod tests {
                         image[i * SIZE],
                         image[i * SIZE + SIZE - 1],
                     ] {
-                        assert!(p < 46, "{} #{index}: ink on the border", CLASSES[class]);
+                        assert!(p < 46, "{name} #{index}: ink on the border");
                     }
                 }
             }
