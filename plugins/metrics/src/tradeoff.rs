@@ -1,0 +1,77 @@
+//! The accuracy-vs-size view (spec §6.3) and its Pareto front.
+
+use serde::{Deserialize, Serialize};
+
+/// One model in the accuracy-vs-size view.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ModelScore {
+    /// Validation accuracy in [0, 1].
+    pub accuracy: f64,
+    /// Trainable parameters.
+    pub params: u64,
+}
+
+/// The view's coordinates: x = accuracy, y = log₁₀ parameters (a model with no parameters
+/// is drawn at 0, as if it had one).
+pub fn accuracy_size_coords(models: &[ModelScore]) -> Vec<[f64; 2]> {
+    models
+        .iter()
+        .map(|m| [m.accuracy, (m.params.max(1) as f64).log10()])
+        .collect()
+}
+
+/// Indices of the models on the Pareto front, by increasing parameter count: each has the
+/// highest accuracy among all models with as many parameters or fewer, strictly higher than
+/// every smaller model's. Of exact duplicates only the first index is kept.
+pub fn pareto_front(models: &[ModelScore]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..models.len())
+        .filter(|&i| !models[i].accuracy.is_nan())
+        .collect();
+    // Fewest parameters first; among equals the most accurate, then the first listed.
+    order.sort_by(|&a, &b| {
+        let (ma, mb) = (models[a], models[b]);
+        ma.params
+            .cmp(&mb.params)
+            .then(mb.accuracy.total_cmp(&ma.accuracy))
+            .then(a.cmp(&b))
+    });
+    let mut front = Vec::new();
+    let mut best = f64::NEG_INFINITY;
+    for i in order {
+        if models[i].accuracy > best {
+            best = models[i].accuracy;
+            front.push(i);
+        }
+    }
+    front
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(accuracy: f64, params: u64) -> ModelScore {
+        ModelScore { accuracy, params }
+    }
+
+    #[test]
+    fn coords_use_log10_params() {
+        let c = accuracy_size_coords(&[m(0.5, 1000), m(0.9, 0)]);
+        assert_eq!(c, [[0.5, 3.0], [0.9, 0.0]]);
+    }
+
+    #[test]
+    fn front_keeps_models_no_smaller_model_beats() {
+        let models = [
+            m(0.80, 50_000),
+            m(0.70, 10_000),
+            m(0.75, 60_000), // dominated by index 0
+            m(0.90, 200_000),
+            m(0.80, 40_000),  // ties 0 with fewer params: 0 drops out
+            m(0.60, 10_000),  // same size as 1, less accurate
+            m(0.90, 200_000), // duplicate of 3
+        ];
+        assert_eq!(pareto_front(&models), [1, 4, 3]);
+        assert!(pareto_front(&[]).is_empty());
+    }
+}
