@@ -2,9 +2,9 @@
 
 use remap_architecture::{Analysis, Architecture};
 use serde::Serialize;
-use tauri::{AppHandle, Manager};
+use tauri::{AppHandle, State};
 
-use crate::error::Error;
+use crate::DataDir;
 
 /// What the app knows about itself.
 #[derive(Serialize)]
@@ -16,12 +16,12 @@ pub struct AppInfo {
 }
 
 #[tauri::command]
-pub fn app_info(app: AppHandle) -> Result<AppInfo, Error> {
-    Ok(AppInfo {
+pub fn app_info(app: AppHandle, data_dir: State<'_, DataDir>) -> AppInfo {
+    AppInfo {
         version: app.package_info().version.to_string(),
-        data_dir: app.path().app_data_dir()?.display().to_string(),
+        data_dir: data_dir.0.display().to_string(),
         device: "CPU".into(),
-    })
+    }
 }
 
 /// The verdict on an architecture, as `ui/src/lib/api.ts` types it.

@@ -2,9 +2,21 @@
 //! plugin libraries, which hold all the logic.
 
 mod commands;
-mod error;
 
-use tauri::Manager;
+use std::path::PathBuf;
+
+use tauri::{AppHandle, Manager};
+
+/// Where this user's sessions, weights and exports live: `REMAP_DATA_DIR` when set (tests use
+/// a fresh temporary folder), else the platform's app-data directory.
+pub struct DataDir(pub PathBuf);
+
+fn resolve_data_dir(app: &AppHandle) -> tauri::Result<PathBuf> {
+    match std::env::var_os("REMAP_DATA_DIR") {
+        Some(dir) => Ok(PathBuf::from(dir)),
+        None => app.path().app_data_dir(),
+    }
+}
 
 /// Starts the app: logging, the data directory, the window.
 pub fn run() {
@@ -14,9 +26,10 @@ pub fn run() {
 
     tauri::Builder::default()
         .setup(|app| {
-            let dir = app.path().app_data_dir()?;
+            let dir = resolve_data_dir(app.handle())?;
             std::fs::create_dir_all(&dir)?;
             tracing::info!(data_dir = %dir.display(), "REMAP started");
+            app.manage(DataDir(dir));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![commands::app_info, commands::check_architecture])

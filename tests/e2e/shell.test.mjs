@@ -1,0 +1,31 @@
+// End-to-end: the real app opens with REMAP's layout, and the UI reaches Rust over IPC.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { launch } from "./webdriver.mjs";
+
+test("the window shows REMAP's layout and talks to the Rust core", { timeout: 120000 }, async () => {
+  const app = await launch({ width: 1280, height: 800 });
+  try {
+    await app.find("section[aria-label='Model Overview']");
+    await app.find("section[aria-label='Model Drawer']");
+    const tabs = await app.script("return [...document.querySelectorAll('[role=tab]')].map(t => t.textContent)");
+    assert.deepEqual(tabs, ["Data Selector", "Model Inspector", "Generate Models", "Queue"]);
+
+    // app_info comes from Rust: the data directory is the fresh one this test chose.
+    const dataDir = await app.waitFor(() => app.attribute(".status span[title^='Data:']", "title"), 15000, "app info");
+    assert.equal(dataDir, `Data: ${app.dataDir}`);
+
+    // The architecture check is Rust's verdict, not the UI's.
+    const verdict = await app.script(
+      "return window.__TAURI_INTERNALS__.invoke('check_architecture', { json: arguments[0] })",
+      [JSON.stringify({ input: { height: 28, width: 28, channels: 1 }, classes: 10, layers: [{ type: "conv2d", filters: 16, kernel: 3 }] })],
+    );
+    assert.equal(verdict.params, 108330);
+
+    await app.click("#tab-queue");
+    assert.equal(await app.attribute("#tab-queue", "aria-selected"), "true");
+    await app.screenshot("shell-1280x800");
+  } finally {
+    await app.close();
+  }
+});

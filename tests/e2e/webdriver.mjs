@@ -1,0 +1,150 @@
+// A small W3C WebDriver client and the harness that runs the real REMAP app under Xvfb through
+// tauri-driver (which drives WebKitGTK's WebKitWebDriver). Only Node built-ins are used.
+import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+
+const ELEMENT = "element-6066-11e4-a52e-4f466d6e6e63";
+
+/** Where screenshots and logs of a test run go. */
+export const outDir = resolve(process.env.REMAP_E2E_OUT ?? join(import.meta.dirname, "../../out/e2e"));
+
+function appBinary() {
+  const target = process.env.CARGO_TARGET_DIR ?? resolve(import.meta.dirname, "../../target");
+  const bin = join(target, "debug", "remap-app");
+  if (!existsSync(bin)) throw new Error(`app binary not found at ${bin}: build it with \`cargo build -p remap-app\``);
+  return bin;
+}
+
+async function freeDisplay() {
+  for (let n = 90; n < 140; n++) if (!existsSync(`/tmp/.X11-unix/X${n}`) && !existsSync(`/tmp/.X${n}-lock`)) return n;
+  throw new Error("no free X display between :90 and :139");
+}
+
+async function waitForHttp(url, ms) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    try {
+      const r = await fetch(url);
+      if (r.ok) return;
+    } catch {}
+    await sleep(200);
+  }
+  throw new Error(`${url} did not answer within ${ms} ms`);
+}
+
+/** Starts Xvfb, tauri-driver and the app with a fresh data directory; returns a session. */
+export async function launch({ width = 1280, height = 800 } = {}) {
+  mkdirSync(outDir, { recursive: true });
+  const display = await freeDisplay();
+  const children = [];
+  const xvfb = spawn("Xvfb", [`:${display}`, "-screen", "0", `${width}x${height}x24`, "-nolisten", "tcp"], { stdio: "ignore" });
+  children.push(xvfb);
+  const dataDir = mkdtempSync(join(tmpdir(), "remap-e2e-"));
+  const port = 4444 + (display - 90) * 2;
+  const env = { ...process.env, DISPLAY: `:${display}`, REMAP_DATA_DIR: dataDir, WEBKIT_DISABLE_COMPOSITING_MODE: "1" };
+  const driverBin = process.env.TAURI_DRIVER ?? join(process.env.HOME, ".cargo/bin/tauri-driver");
+  const driver = spawn(driverBin, ["--port", String(port), "--native-port", String(port + 1)], { env, stdio: ["ignore", "ignore", "pipe"] });
+  let driverLog = "";
+  driver.stderr.on("data", (d) => (driverLog += d));
+  children.push(driver);
+  const base = `http://127.0.0.1:${port}`;
+  const stop = () => children.reverse().forEach((c) => c.kill("SIGTERM"));
+  try {
+    await waitForHttp(`${base}/status`, 20000);
+    const res = await fetch(`${base}/session`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ capabilities: { alwaysMatch: { "tauri:options": { application: appBinary() } } } }),
+    });
+    const body = await res.json();
+    if (!res.ok) throw new Error(`cannot start the app: ${JSON.stringify(body.value)}\n${driverLog}`);
+    return new Session(base, body.value.sessionId, dataDir, stop);
+  } catch (e) {
+    stop();
+    throw e;
+  }
+}
+
+export class Session {
+  constructor(base, id, dataDir, stop) {
+    this.url = `${base}/session/${id}`;
+    this.dataDir = dataDir;
+    this._stop = stop;
+  }
+
+  async cmd(method, path, body) {
+    const res = await fetch(this.url + path, {
+      method,
+      headers: { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = await res.json();
+    if (!res.ok) throw new Error(`${method} ${path}: ${JSON.stringify(json.value)}`);
+    return json.value;
+  }
+
+  /** Finds the elements matching a CSS selector (possibly none). */
+  async findAll(css) {
+    const els = await this.cmd("POST", "/elements", { using: "css selector", value: css });
+    return els.map((e) => e[ELEMENT]);
+  }
+
+  /** Waits until `css` matches an element and returns it. */
+  async find(css, ms = 15000) {
+    return this.waitFor(async () => (await this.findAll(css))[0], ms, `element ${css}`);
+  }
+
+  /** Polls `probe` until it returns a truthy value. */
+  async waitFor(probe, ms = 15000, what = "condition") {
+    const end = Date.now() + ms;
+    let last;
+    while (Date.now() < end) {
+      try {
+        const v = await probe();
+        if (v) return v;
+      } catch (e) {
+        last = e;
+      }
+      await sleep(150);
+    }
+    throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? `: ${last.message}` : ""}`);
+  }
+
+  async click(css) {
+    const el = await this.find(css);
+    await this.cmd("POST", `/element/${el}/click`, {});
+  }
+
+  async text(css) {
+    const el = await this.find(css);
+    return this.cmd("GET", `/element/${el}/text`);
+  }
+
+  async attribute(css, name) {
+    const el = await this.find(css);
+    return this.cmd("GET", `/element/${el}/attribute/${name}`);
+  }
+
+  async script(source, args = []) {
+    return this.cmd("POST", "/execute/sync", { script: source, args });
+  }
+
+  /** Saves a PNG screenshot of the window under the test output folder. */
+  async screenshot(name) {
+    const b64 = await this.cmd("GET", "/screenshot");
+    const file = join(outDir, `${name}.png`);
+    writeFileSync(file, Buffer.from(b64, "base64"));
+    return file;
+  }
+
+  async close() {
+    try {
+      await fetch(this.url, { method: "DELETE" });
+    } finally {
+      this._stop();
+    }
+  }
+}
