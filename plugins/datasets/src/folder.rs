@@ -109,12 +109,32 @@ fn image_files(folder: &Path) -> Result<Vec<PathBuf>, DatasetError> {
     Ok(files)
 }
 
+/// Decodes a PNG or JPEG file and resizes it. The decoders accept files cut short after the
+/// pixel data (a PNG without its IEND chunk, a JPEG without its end marker), so the ends are
+/// checked here to reject every truncated file.
 fn decode(path: &Path, size: u32) -> Result<image::DynamicImage, DatasetError> {
-    let image = image::ImageReader::open(path)
-        .map_err(|e| DatasetError::io(path, e))?
-        .with_guessed_format()
-        .map_err(|e| DatasetError::io(path, e))?
-        .decode()
+    let bytes = std::fs::read(path).map_err(|e| DatasetError::io(path, e))?;
+    let format = image::guess_format(&bytes)
+        .map_err(|_| DatasetError::malformed(path, "not a PNG or JPEG image"))?;
+    let (end, name): (&[u8], &str) = match format {
+        image::ImageFormat::Png => (b"IEND\xAE\x42\x60\x82", "IEND chunk"),
+        image::ImageFormat::Jpeg => (b"\xFF\xD9", "end-of-image marker"),
+        other => {
+            return Err(DatasetError::malformed(
+                path,
+                format!("{other:?} image; only PNG and JPEG are read"),
+            ));
+        }
+    };
+    // Tolerates a little trailing data after the end, as most viewers do.
+    let tail = &bytes[bytes.len().saturating_sub(4096)..];
+    if !tail.windows(end.len()).any(|w| w == end) {
+        return Err(DatasetError::malformed(
+            path,
+            format!("truncated: no {name} at the end of the file"),
+        ));
+    }
+    let image = image::load_from_memory_with_format(&bytes, format)
         .map_err(|e| DatasetError::malformed(path, format!("cannot decode image: {e}")))?;
     Ok(image.resize_exact(size, size, FilterType::Triangle))
 }
@@ -207,6 +227,29 @@ mod tests {
     }
 
     #[test]
+    fn jpeg_files_load_and_a_truncated_one_is_named() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir(root.path().join("sky")).unwrap();
+        let path = root.path().join("sky/a.jpeg");
+        image::RgbImage::from_pixel(16, 16, image::Rgb([40, 90, 220]))
+            .save(&path)
+            .unwrap();
+        let options = LoadOptions {
+            image_size: 4,
+            held_out_share: 0.0,
+            ..LoadOptions::default()
+        };
+        let data = load(root.path(), &options).unwrap();
+        assert_eq!(data.channels, 3);
+        let blue = data.train.image(0)[2 * 16];
+        assert!((210..=230).contains(&blue), "{blue}");
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() - 2]).unwrap();
+        let error = load(root.path(), &options).unwrap_err().to_string();
+        assert!(error.contains("a.jpeg: truncated"), "{error}");
+    }
+
+    #[test]
     fn a_truncated_image_or_missing_folder_is_named() {
         let root = tempfile::tempdir().unwrap();
         std::fs::create_dir(root.path().join("cat")).unwrap();
@@ -217,12 +260,24 @@ mod tests {
         let error = load(root.path(), &LoadOptions::default())
             .unwrap_err()
             .to_string();
-        assert!(
-            error.contains("b.png") && error.contains("cannot decode"),
-            "{error}"
-        );
-        std::fs::create_dir(root.path().join("dog")).unwrap();
+        assert!(error.contains("b.png: truncated"), "{error}");
+        // A PNG whose pixel data is damaged though its end is intact.
+        let mut damaged = bytes.clone();
+        let at = damaged.windows(4).position(|w| w == b"IDAT").unwrap() + 8;
+        damaged[at..at + 4].copy_from_slice(&[0xFF; 4]);
+        std::fs::write(root.path().join("cat/b.png"), &damaged).unwrap();
+        let error = load(root.path(), &LoadOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("b.png: cannot decode"), "{error}");
+        std::fs::write(root.path().join("cat/c.jpg"), b"hello").unwrap();
         std::fs::remove_file(root.path().join("cat/b.png")).unwrap();
+        let error = load(root.path(), &LoadOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("c.jpg: not a PNG or JPEG"), "{error}");
+        std::fs::remove_file(root.path().join("cat/c.jpg")).unwrap();
+        std::fs::create_dir(root.path().join("dog")).unwrap();
         let error = load(root.path(), &LoadOptions::default())
             .unwrap_err()
             .to_string();
