@@ -4,13 +4,23 @@
 //!   `remap-2019` preset and validation of user files.
 //! - [`Sampler`]: the seeded Markov-chain sampler with REMAP's fit-or-redraw rule and
 //!   parameter cap.
+//! - [`ablate`] and [`vary`]: children of a model, with [`Child`] lineage (parent hash,
+//!   [`Origin`], change texts) and an optional parameter budget.
+//!
+//! Request and response types are serde types so a thin Tauri command can expose them.
 
+mod ablation;
 mod error;
 pub mod hyper;
+mod lineage;
 mod sampler;
 mod space;
+mod variation;
 
+pub use ablation::{AblationRequest, Generated, Skipped, ablate};
 pub use error::{SamplingError, SpaceError};
 pub use hyper::{HValue, Hyperparameter};
+pub use lineage::{Change, Child, Origin, apply, diff};
 pub use sampler::{DEFAULT_MAX_PARAMS, Sampler, SamplerStats, fits_strictly};
 pub use space::{Grids, Phase, Row, SearchSpace, Step, Table};
+pub use variation::{DEFAULT_MAX_ATTEMPTS, Operation, Restriction, VariationRequest, vary};

@@ -1,0 +1,263 @@
+//! Lineage: where a child came from and exactly how it differs from its parent.
+//!
+//! A child's changes form an edit script: each index refers to the net *after the changes
+//! listed before it*, so applying the changes in order to the parent gives the child
+//! ([`apply`]). Changes are listed left to right, so the index of an inserted, replaced or
+//! reparametrized layer is also its position in the final child.
+
+use std::fmt;
+
+use remap_architecture::{Architecture, Layer, LayerKind};
+use serde::{Deserialize, Serialize};
+
+use crate::hyper::{self, HValue, Hyperparameter};
+
+/// How a child was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    Ablation,
+    Variation,
+    Handcrafted,
+}
+
+impl Origin {
+    /// The name used in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Origin::Ablation => "ablation",
+            Origin::Variation => "variation",
+            Origin::Handcrafted => "handcrafted",
+        }
+    }
+}
+
+/// One edit of a hidden layer. [`Display`](fmt::Display) gives the change text, e.g.
+/// `removed conv2d(k3,f32) at 2`, `inserted dropout(0.25) at 4`,
+/// `replaced activation(relu) at 3 with dense(64)`, `conv2d at 0: filters 16 → 64`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "op", rename_all = "lowercase")]
+pub enum Change {
+    Removed {
+        at: usize,
+        layer: Layer,
+    },
+    Inserted {
+        at: usize,
+        layer: Layer,
+    },
+    Replaced {
+        at: usize,
+        old: Layer,
+        new: Layer,
+    },
+    Reparametrized {
+        at: usize,
+        kind: LayerKind,
+        param: Hyperparameter,
+        from: HValue,
+        to: HValue,
+    },
+}
+
+impl Change {
+    /// The index the change applies at.
+    pub fn at(&self) -> usize {
+        match *self {
+            Change::Removed { at, .. }
+            | Change::Inserted { at, .. }
+            | Change::Replaced { at, .. }
+            | Change::Reparametrized { at, .. } => at,
+        }
+    }
+}
+
+impl fmt::Display for Change {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Change::Removed { at, layer } => write!(f, "removed {layer} at {at}"),
+            Change::Inserted { at, layer } => write!(f, "inserted {layer} at {at}"),
+            Change::Replaced { at, old, new } => write!(f, "replaced {old} at {at} with {new}"),
+            Change::Reparametrized {
+                at,
+                kind,
+                param,
+                from,
+                to,
+            } => write!(f, "{kind} at {at}: {param} {from} → {to}"),
+        }
+    }
+}
+
+/// Applies an edit script to `layers`, checking that every change matches what it says it
+/// replaces or removes. Returns the reason if one does not.
+pub fn apply(layers: &[Layer], changes: &[Change]) -> Result<Vec<Layer>, String> {
+    let mut out = layers.to_vec();
+    for change in changes {
+        let at = change.at();
+        let expect = |out: &Vec<Layer>, want: &Layer| match out.get(at) {
+            Some(have) if have == want => Ok(()),
+            Some(have) => Err(format!("`{change}`: layer {at} is {have}")),
+            None => Err(format!("`{change}`: there is no layer {at}")),
+        };
+        match change {
+            Change::Removed { layer, .. } => {
+                expect(&out, layer)?;
+                out.remove(at);
+            }
+            Change::Inserted { layer, .. } => {
+                if at > out.len() {
+                    return Err(format!("`{change}`: the net has only {} layers", out.len()));
+                }
+                out.insert(at, layer.clone());
+            }
+            Change::Replaced { old, new, .. } => {
+                expect(&out, old)?;
+                out[at] = new.clone();
+            }
+            Change::Reparametrized {
+                kind,
+                param,
+                from,
+                to,
+                ..
+            } => {
+                let layer = out
+                    .get(at)
+                    .ok_or_else(|| format!("`{change}`: there is no layer {at}"))?;
+                if layer.kind() != *kind || hyper::get(layer, *param) != Some(*from) {
+                    return Err(format!("`{change}`: layer {at} is {layer}"));
+                }
+                out[at] = hyper::set(layer, *param, *to)
+                    .ok_or_else(|| format!("`{change}`: cannot set {param}"))?;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A generated or handcrafted model with its lineage.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Child {
+    /// The child's architecture (serialised inline: `input`, `classes`, `layers`).
+    #[serde(flatten)]
+    pub architecture: Architecture,
+    /// Its parameters, head included.
+    pub params: u64,
+    /// Its content hash.
+    pub hash: String,
+    /// How it was made.
+    pub origin: Origin,
+    /// The parent's content hash.
+    pub parent: String,
+    /// Change texts, in edit-script order (see the module documentation).
+    pub changes: Vec<String>,
+    /// The same changes as data.
+    #[serde(skip)]
+    pub edits: Vec<Change>,
+}
+
+impl Child {
+    /// A child of `parent` made by `edits`. The caller has checked that it is valid.
+    pub fn new(
+        parent: &Architecture,
+        architecture: Architecture,
+        origin: Origin,
+        edits: Vec<Change>,
+    ) -> Child {
+        Child {
+            params: architecture.params().unwrap_or(0),
+            hash: architecture.hash(),
+            origin,
+            parent: parent.hash(),
+            changes: edits.iter().map(ToString::to_string).collect(),
+            edits,
+            architecture,
+        }
+    }
+
+    /// A handcrafted child of `parent`, its changes a shortest edit script between the two.
+    pub fn handcrafted(parent: &Architecture, architecture: Architecture) -> Child {
+        let edits = diff(&parent.layers, &architecture.layers);
+        Child::new(parent, architecture, Origin::Handcrafted, edits)
+    }
+}
+
+/// A shortest edit script from `from` to `to`: each insert, removal, replacement and
+/// single-hyperparameter change costs 1.
+pub fn diff(from: &[Layer], to: &[Layer]) -> Vec<Change> {
+    let (n, m) = (from.len(), to.len());
+    // cost[i][j]: edits turning from[i..] into to[j..].
+    let mut cost = vec![vec![0usize; m + 1]; n + 1];
+    for i in (0..=n).rev() {
+        for j in (0..=m).rev() {
+            cost[i][j] = if i == n {
+                m - j
+            } else if j == m {
+                n - i
+            } else {
+                let step = usize::from(from[i] != to[j]);
+                (cost[i + 1][j + 1] + step)
+                    .min(cost[i + 1][j] + 1)
+                    .min(cost[i][j + 1] + 1)
+            };
+        }
+    }
+    let (mut i, mut j, mut at) = (0, 0, 0);
+    let mut edits = Vec::new();
+    while i < n || j < m {
+        if i < n && j < m && cost[i][j] == cost[i + 1][j + 1] + usize::from(from[i] != to[j]) {
+            if from[i] != to[j] {
+                edits.push(
+                    single_param_change(at, &from[i], &to[j]).unwrap_or(Change::Replaced {
+                        at,
+                        old: from[i].clone(),
+                        new: to[j].clone(),
+                    }),
+                );
+            }
+            i += 1;
+            j += 1;
+            at += 1;
+        } else if i < n && cost[i][j] == cost[i + 1][j] + 1 {
+            edits.push(Change::Removed {
+                at,
+                layer: from[i].clone(),
+            });
+            i += 1;
+        } else {
+            edits.push(Change::Inserted {
+                at,
+                layer: to[j].clone(),
+            });
+            j += 1;
+            at += 1;
+        }
+    }
+    edits
+}
+
+/// The change if `old` and `new` are the same type and differ in exactly one hyperparameter.
+fn single_param_change(at: usize, old: &Layer, new: &Layer) -> Option<Change> {
+    if old.kind() != new.kind() {
+        return None;
+    }
+    let differing: Vec<_> = Hyperparameter::of(old.kind())
+        .iter()
+        .filter(|p| hyper::get(old, **p) != hyper::get(new, **p))
+        .collect();
+    // Padding is not a hyperparameter here; a padding change shows as a replacement.
+    if differing.len() != 1
+        || hyper::set(old, *differing[0], hyper::get(new, *differing[0])?)? != *new
+    {
+        return None;
+    }
+    let param = *differing[0];
+    Some(Change::Reparametrized {
+        at,
+        kind: old.kind(),
+        param,
+        from: hyper::get(old, param)?,
+        to: hyper::get(new, param)?,
+    })
+}
