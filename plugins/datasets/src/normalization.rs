@@ -23,17 +23,25 @@ impl Normalization {
     pub fn of(split: &Split, channels: u32) -> Self {
         let channels = channels as usize;
         let plane = split.image_len() / channels.max(1);
-        let mut sum = vec![0u64; channels];
-        let mut squares = vec![0u64; channels];
-        // Integer sums are exact, so the result does not depend on summation order.
+        // Counting pixel values keeps the hot loop trivial (this crate runs unoptimised in tests)
+        // and integer sums make the result independent of summation order.
+        let mut histogram = vec![[0u64; 256]; channels];
         for image in split.images.chunks_exact(plane.max(1) * channels) {
             for (c, pixels) in image.chunks_exact(plane).enumerate() {
+                let counts = &mut histogram[c];
                 for &p in pixels {
-                    sum[c] += p as u64;
-                    squares[c] += (p as u64) * (p as u64);
+                    counts[p as usize] += 1;
                 }
             }
         }
+        let sum: Vec<u64> = histogram
+            .iter()
+            .map(|h| (0..256).map(|v| v as u64 * h[v]).sum())
+            .collect();
+        let squares: Vec<u64> = histogram
+            .iter()
+            .map(|h| (0..256).map(|v| (v * v) as u64 * h[v]).sum())
+            .collect();
         let n = (split.len() * plane).max(1) as f64;
         let mut mean = Vec::with_capacity(channels);
         let mut std = Vec::with_capacity(channels);
