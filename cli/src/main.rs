@@ -3,6 +3,7 @@
 
 mod arch;
 mod input;
+mod metrics;
 
 use std::process::ExitCode;
 
@@ -24,6 +25,10 @@ enum Command {
     /// Work with architecture files (spec §2 JSON).
     #[command(subcommand)]
     Arch(arch::ArchCommand),
+    /// Print a distance matrix (OTMANN or prediction) as JSON.
+    Distance(metrics::DistanceArgs),
+    /// Lay out a distance matrix in 2-D (metric MDS) as JSON coordinates and stress.
+    Project(metrics::ProjectArgs),
 }
 
 fn main() -> ExitCode {
@@ -31,6 +36,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Arch(cmd) => arch::run(cmd),
+        Command::Distance(args) => metrics::distance_command(args),
+        Command::Project(args) => metrics::project_command(args),
     };
     match result {
         Ok(code) => code,
