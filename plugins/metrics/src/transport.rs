@@ -58,7 +58,7 @@ pub fn solve(cost: &[f64], supply: &[f64], demand: &[f64]) -> Transport {
                 .min_by(|&a, &b| dist[a].total_cmp(&dist[b]))
             else {
                 // Only reachable if supplies and demands do not balance.
-                return finish(cost, plan, n);
+                return finish(cost, plan);
             };
             done[v] = true;
             if v >= m && deficit[v - m] > tol {
@@ -114,10 +114,10 @@ pub fn solve(cost: &[f64], supply: &[f64], demand: &[f64]) -> Transport {
             v = u;
         }
     }
-    finish(cost, plan, n)
+    finish(cost, plan)
 }
 
-fn finish(cost: &[f64], plan: Vec<f64>, _n: usize) -> Transport {
+fn finish(cost: &[f64], plan: Vec<f64>) -> Transport {
     let cost = plan.iter().zip(cost).map(|(t, c)| t * c).sum();
     Transport { cost, plan }
 }
