@@ -156,7 +156,7 @@ fn shape(class: usize, draw: &mut Draws) -> Vec<Vec<Point>> {
         }
         "wave" => {
             let half_periods = draw.range(2.0, 4.0);
-            let amplitude = draw.range(0.25, 0.45);
+            let amplitude = draw.range(0.3, 0.45);
             let phase = draw.range(0.0, TAU);
             let steps = 40;
             vec![
@@ -169,7 +169,7 @@ fn shape(class: usize, draw: &mut Draws) -> Vec<Vec<Point>> {
             ]
         }
         "arrow" => {
-            let head = draw.range(0.3, 0.5);
+            let head = draw.range(0.35, 0.5);
             let spread = draw.range(0.4, 0.75);
             let (hx, hy) = polar(head, spread);
             vec![
@@ -211,7 +211,7 @@ fn shape(class: usize, draw: &mut Draws) -> Vec<Vec<Point>> {
 
 /// Splits strokes into short pieces and moves every vertex a little, as a hand would.
 fn jitter(strokes: Vec<Vec<Point>>, draw: &mut Draws) -> Vec<Vec<Point>> {
-    let amount = draw.range(0.0, 0.07);
+    let amount = draw.range(0.0, 0.045);
     strokes
         .into_iter()
         .map(|stroke| {
@@ -236,7 +236,7 @@ fn jitter(strokes: Vec<Vec<Point>>, draw: &mut Draws) -> Vec<Vec<Point>> {
 
 /// Stretches, rotates, scales and moves the strokes into pixel coordinates inside the image.
 fn place(strokes: Vec<Vec<Point>>, class: usize, draw: &mut Draws) -> Vec<Vec<Point>> {
-    let (stretch_x, stretch_y) = (draw.range(0.75, 1.25), draw.range(0.75, 1.25));
+    let (stretch_x, stretch_y) = (draw.range(0.8, 1.2), draw.range(0.8, 1.2));
     // An upside-down house would be a different drawing, so houses only tilt.
     let angle = if CLASSES[class] == "house" {
         draw.around(0.4)
@@ -268,7 +268,7 @@ fn place(strokes: Vec<Vec<Point>>, class: usize, draw: &mut Draws) -> Vec<Vec<Po
     let span = SIZE as f64 - 2.0 * margin;
     let (x0, x1, y0, y1) = bounds(&strokes);
     let extent = (x1 - x0).max(y1 - y0).max(1e-9);
-    let scale = draw.range(0.45, 1.0) * span / extent;
+    let scale = draw.range(0.6, 1.0) * span / extent;
     let dx = margin - x0 * scale + draw.range(0.0, span - (x1 - x0) * scale);
     let dy = margin - y0 * scale + draw.range(0.0, span - (y1 - y0) * scale);
     for point in strokes.iter_mut().flatten() {
@@ -281,9 +281,9 @@ fn place(strokes: Vec<Vec<Point>>, class: usize, draw: &mut Draws) -> Vec<Vec<Po
 ///
 /// Written as plain loops because tests and the trainer run this crate unoptimised.
 fn render(strokes: &[Vec<Point>], draw: &mut Draws) -> [u8; SIZE * SIZE] {
-    let width = draw.range(1.0, 2.6);
-    let ink = draw.range(170.0, 255.0);
-    let noise = draw.range(0.0, 45.0);
+    let width = draw.range(1.5, 2.6);
+    let ink = draw.range(200.0, 255.0);
+    let noise = draw.range(0.0, 30.0);
     let reach = width / 2.0 + 0.5;
     let mut coverage = [0f64; SIZE * SIZE];
     let pixels = |lo: f64, hi: f64| {
@@ -381,6 +381,6 @@ mod tests {
         let sum: u64 = (0..10)
             .map(|c| draw(c, 3, 1).iter().map(|&p| p as u64).sum::<u64>())
             .sum();
-        assert_eq!(sum, 227_133);
+        assert_eq!(sum, 257_068);
     }
 }
