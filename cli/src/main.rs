@@ -3,6 +3,7 @@
 
 mod arch;
 mod input;
+mod sampling;
 mod metrics;
 
 use std::process::ExitCode;
@@ -25,6 +26,12 @@ enum Command {
     /// Work with architecture files (spec §2 JSON).
     #[command(subcommand)]
     Arch(arch::ArchCommand),
+    /// Sample architectures from a search space (JSON Lines with params and hash).
+    Sample(sampling::SampleArgs),
+    /// Ablations: one child per selected layer with that layer removed (JSON Lines).
+    Ablate(sampling::AblateArgs),
+    /// Variations: children with 1..K random, restricted changes (JSON Lines).
+    Vary(sampling::VaryArgs),
     /// Print a distance matrix (OTMANN or prediction) as JSON.
     Distance(metrics::DistanceArgs),
     /// Lay out a distance matrix in 2-D (metric MDS) as JSON coordinates and stress.
@@ -36,6 +43,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Arch(cmd) => arch::run(cmd),
+        Command::Sample(args) => sampling::sample(args),
+        Command::Ablate(args) => sampling::ablate_command(args),
+        Command::Vary(args) => sampling::vary_command(args),
         Command::Distance(args) => metrics::distance_command(args),
         Command::Project(args) => metrics::project_command(args),
     };
