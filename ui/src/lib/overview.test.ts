@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { PointIndex, bounds, fitView, greyScale, insidePolygon, offscreenSide, radiusScale, toData, toScreen, zoomAt } from "./overview";
+
+describe("greyScale", () => {
+  it("spreads REMAP's four grey stops from the lowest to the highest value", () => {
+    const s = greyScale(0.2, 0.8);
+    expect(s(0.2)).toBe("rgb(247,247,247)");
+    expect(s(0.4)).toBe("rgb(204,204,204)");
+    expect(s(0.6)).toBe("rgb(150,150,150)");
+    expect(s(0.8)).toBe("rgb(82,82,82)");
+    expect(s(0.9)).toBe("rgb(82,82,82)");
+  });
+});
+
+describe("radiusScale", () => {
+  it("maps log parameters to 3–7 px", () => {
+    const r = radiusScale(1000, 1_000_000);
+    expect(r(1000)).toBe(3);
+    expect(r(1_000_000)).toBe(7);
+    expect(r(31_623)).toBeCloseTo(5, 2);
+  });
+});
+
+describe("view transform", () => {
+  const v = fitView(bounds([{ x: -1, y: -1 }, { x: 1, y: 1 }]), 220, 120, 10, true);
+  it("fits the data with equal aspect and y upwards", () => {
+    expect(toScreen(v, -1, -1)).toEqual([60, 110]);
+    expect(toScreen(v, 1, 1)).toEqual([160, 10]);
+  });
+  it("keeps the point under the cursor fixed when zooming, and inverts exactly", () => {
+    const z = zoomAt(v, 60, 110, 4);
+    const [x, y] = toScreen(z, -1, -1);
+    expect(x).toBeCloseTo(60);
+    expect(y).toBeCloseTo(110);
+    const [dx, dy] = toData(z, 100, 50);
+    const [sx, sy] = toScreen(z, dx, dy);
+    expect(sx).toBeCloseTo(100);
+    expect(sy).toBeCloseTo(50);
+    expect(zoomAt(z, 0, 0, 0.01).k).toBe(1);
+  });
+});
+
+describe("PointIndex", () => {
+  it("finds the nearest point within the radius among 10,000", () => {
+    const n = 10_000;
+    const xs = new Float64Array(n).map((_, i) => (i % 100) * 10);
+    const ys = new Float64Array(n).map((_, i) => Math.floor(i / 100) * 10);
+    const idx = new PointIndex(xs, ys);
+    expect(idx.nearest(312, 498, 6)).toBe(50 * 100 + 31);
+    expect(idx.nearest(315, 495, 3)).toBe(-1);
+  });
+});
+
+describe("lasso and edges", () => {
+  it("tests points against a polygon", () => {
+    const square: [number, number][] = [[0, 0], [10, 0], [10, 10], [0, 10]];
+    expect(insidePolygon(5, 5, square)).toBe(true);
+    expect(insidePolygon(15, 5, square)).toBe(false);
+  });
+  it("names the side an off-screen point lies beyond", () => {
+    expect(offscreenSide(-3, 50, 100, 100)).toBe("left");
+    expect(offscreenSide(50, 130, 100, 100)).toBe("bottom");
+    expect(offscreenSide(50, 50, 100, 100)).toBeNull();
+  });
+});

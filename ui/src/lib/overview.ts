@@ -1,0 +1,165 @@
+// Pure geometry and encodings of the Model Overview (spec §7): colour and radius scales, the
+// view transform, hit testing and brushing. Positions, accuracies and parameter counts come
+// from Rust; this maps them to pixels.
+
+/** One model on the map. */
+export interface OverviewPoint {
+  id: number;
+  /** Position in data units of the current view (MDS coordinates, or accuracy / log₁₀ params). */
+  x: number;
+  y: number;
+  /** The value that sets darkness (overall or one class's accuracy); null while untrained. */
+  value: number | null;
+  params: number;
+}
+
+/** REMAP's four grey stops, light (low accuracy) to dark (high accuracy). */
+export const GREY_STOPS = ["#f7f7f7", "#cccccc", "#969696", "#525252"];
+
+function hex(c: string): [number, number, number] {
+  return [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16)) as [number, number, number];
+}
+
+/** Linear colour scale over the grey stops, spread evenly from `lo` to `hi`. */
+export function greyScale(lo: number, hi: number): (v: number) => string {
+  const stops = GREY_STOPS.map(hex);
+  return (v: number) => {
+    const t = hi > lo ? Math.min(1, Math.max(0, (v - lo) / (hi - lo))) : 1;
+    const pos = t * (stops.length - 1);
+    const i = Math.min(stops.length - 2, Math.floor(pos));
+    const f = pos - i;
+    const c = stops[i].map((a, k) => Math.round(a + (stops[i + 1][k] - a) * f));
+    return `rgb(${c[0]},${c[1]},${c[2]})`;
+  };
+}
+
+/** Radius from log parameters, 3 px for the smallest model shown to 7 px for the largest. */
+export function radiusScale(minParams: number, maxParams: number): (params: number) => number {
+  const lo = Math.log(Math.max(1, minParams));
+  const hi = Math.log(Math.max(1, maxParams));
+  return (p: number) => (hi > lo ? 3 + (4 * (Math.log(Math.max(1, p)) - lo)) / (hi - lo) : 5);
+}
+
+/** Maps data coordinates to the canvas: fit to the data with a margin, then zoom and pan. */
+export interface View {
+  /** Fit: data → base pixels. */
+  sx: number;
+  sy: number;
+  ox: number;
+  oy: number;
+  /** Zoom and pan on top of the fit. */
+  k: number;
+  tx: number;
+  ty: number;
+}
+
+export interface Bounds {
+  minX: number;
+  maxX: number;
+  minY: number;
+  maxY: number;
+}
+
+export function bounds(points: { x: number; y: number }[]): Bounds {
+  let b = { minX: Infinity, maxX: -Infinity, minY: Infinity, maxY: -Infinity };
+  for (const p of points) {
+    b = { minX: Math.min(b.minX, p.x), maxX: Math.max(b.maxX, p.x), minY: Math.min(b.minY, p.y), maxY: Math.max(b.maxY, p.y) };
+  }
+  if (!isFinite(b.minX)) return { minX: 0, maxX: 1, minY: 0, maxY: 1 };
+  return b;
+}
+
+/**
+ * The fit of `b` into a `width`×`height` canvas with `margin` pixels; y grows upwards.
+ * With `equalAspect` (MDS maps) both axes share one scale so distances are not distorted.
+ */
+export function fitView(b: Bounds, width: number, height: number, margin: number, equalAspect: boolean): View {
+  const w = Math.max(1, width - 2 * margin);
+  const h = Math.max(1, height - 2 * margin);
+  const dx = b.maxX - b.minX || 1;
+  const dy = b.maxY - b.minY || 1;
+  let sx = w / dx;
+  let sy = h / dy;
+  if (equalAspect) sx = sy = Math.min(sx, sy);
+  const ox = margin + (w - sx * dx) / 2 - sx * b.minX;
+  const oy = margin + (h - sy * dy) / 2 + sy * b.maxY;
+  return { sx, sy: -sy, ox, oy, k: 1, tx: 0, ty: 0 };
+}
+
+export function toScreen(v: View, x: number, y: number): [number, number] {
+  return [(v.ox + v.sx * x) * v.k + v.tx, (v.oy + v.sy * y) * v.k + v.ty];
+}
+
+export function toData(v: View, px: number, py: number): [number, number] {
+  return [((px - v.tx) / v.k - v.ox) / v.sx, ((py - v.ty) / v.k - v.oy) / v.sy];
+}
+
+/** Zooms by `factor` keeping the screen point (px, py) fixed; zoom stays within 1×–64×. */
+export function zoomAt(v: View, px: number, py: number, factor: number): View {
+  const k = Math.min(64, Math.max(1, v.k * factor));
+  const f = k / v.k;
+  if (k === 1) return { ...v, k: 1, tx: 0, ty: 0 };
+  return { ...v, k, tx: px - (px - v.tx) * f, ty: py - (py - v.ty) * f };
+}
+
+/** A uniform grid over screen positions for nearest-point lookups at 10,000+ points. */
+export class PointIndex {
+  private cells = new Map<number, number[]>();
+  constructor(
+    private xs: Float64Array,
+    private ys: Float64Array,
+    private cell = 16,
+  ) {
+    for (let i = 0; i < xs.length; i++) {
+      const key = this.key(Math.floor(xs[i] / cell), Math.floor(ys[i] / cell));
+      const list = this.cells.get(key);
+      if (list) list.push(i);
+      else this.cells.set(key, [i]);
+    }
+  }
+
+  private key(cx: number, cy: number) {
+    return (cx + 32768) * 65536 + (cy + 32768);
+  }
+
+  /** Index of the point nearest to (px, py) within `maxDist` pixels, or -1. */
+  nearest(px: number, py: number, maxDist: number): number {
+    let best = -1;
+    let bestD = maxDist * maxDist;
+    const r = Math.ceil(maxDist / this.cell);
+    const cx = Math.floor(px / this.cell);
+    const cy = Math.floor(py / this.cell);
+    for (let i = cx - r; i <= cx + r; i++) {
+      for (let j = cy - r; j <= cy + r; j++) {
+        for (const p of this.cells.get(this.key(i, j)) ?? []) {
+          const d = (this.xs[p] - px) ** 2 + (this.ys[p] - py) ** 2;
+          if (d <= bestD) {
+            bestD = d;
+            best = p;
+          }
+        }
+      }
+    }
+    return best;
+  }
+}
+
+/** Whether (x, y) lies inside the polygon (even-odd rule); used by the lasso. */
+export function insidePolygon(x: number, y: number, poly: [number, number][]): boolean {
+  let inside = false;
+  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
+    const [xi, yi] = poly[i];
+    const [xj, yj] = poly[j];
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+/** Which edge of the canvas an off-screen point lies beyond, for the edge markers. */
+export function offscreenSide(px: number, py: number, width: number, height: number): "left" | "right" | "top" | "bottom" | null {
+  if (px < 0) return "left";
+  if (px > width) return "right";
+  if (py < 0) return "top";
+  if (py > height) return "bottom";
+  return null;
+}
