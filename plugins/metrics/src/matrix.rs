@@ -149,6 +149,21 @@ impl DistanceMatrix {
     }
 }
 
+/// Splits rows 0..n into a fixed number of ranges holding about equally many stored pairs.
+///
+/// Parallel sums over the matrix add up per-block results in this fixed order, so layouts
+/// are bit-for-bit reproducible whatever rayon's work stealing does.
+pub(crate) fn row_blocks(n: usize) -> Vec<std::ops::Range<usize>> {
+    const BLOCKS: usize = 32;
+    let blocks = BLOCKS.min(n.max(1));
+    let mut bounds: Vec<usize> = (0..=blocks)
+        .map(|k| ((k as f64 / blocks as f64).sqrt() * n as f64).round() as usize)
+        .collect();
+    bounds[blocks] = n;
+    bounds.dedup();
+    bounds.windows(2).map(|w| w[0]..w[1]).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,19 +218,4 @@ mod tests {
             Err(MetricsError::BadEntry { row: 0, col: 0, .. })
         ));
     }
-}
-
-/// Splits rows 0..n into a fixed number of ranges holding about equally many stored pairs.
-///
-/// Parallel sums over the matrix add up per-block results in this fixed order, so layouts
-/// are bit-for-bit reproducible whatever rayon's work stealing does.
-pub(crate) fn row_blocks(n: usize) -> Vec<std::ops::Range<usize>> {
-    const BLOCKS: usize = 32;
-    let blocks = BLOCKS.min(n.max(1));
-    let mut bounds: Vec<usize> = (0..=blocks)
-        .map(|k| ((k as f64 / blocks as f64).sqrt() * n as f64).round() as usize)
-        .collect();
-    bounds[blocks] = n;
-    bounds.dedup();
-    bounds.windows(2).map(|w| w[0]..w[1]).collect()
 }
