@@ -9,19 +9,14 @@ SHELL := /bin/bash
 # what an earlier build compiled. Nothing relies on it: a cold build works the same way.
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/remap/target
 
-.PHONY: run test setup ui test-rust test-ui lint bench
+.PHONY: run test setup ui lint test-ui test-rust test-e2e bench
 
 ## Start the desktop app (builds the UI and the app first).
 run: setup ui
 	cargo run -p remap-app
 
-## Everything CI checks: formatting, the UI's type check and unit tests, every Rust test, clippy.
-test: setup ui
-	cargo fmt --all --check
-	npm --prefix ui run check
-	npm --prefix ui test
-	cargo test --workspace
-	cargo clippy --workspace --all-targets -- -D warnings
+## Everything CI checks.
+test: setup ui lint test-ui test-rust test-e2e
 	@echo "make test: all checks passed"
 
 setup:
@@ -30,6 +25,24 @@ setup:
 ui:
 	npm --prefix ui run build
 
+lint:
+	cargo fmt --all --check
+	npm --prefix ui run check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+test-ui:
+	npm --prefix ui test
+
+## Every Rust test; the persistence tests run against SQLite and a throw-away PostgreSQL.
+test-rust:
+	url=$$(scripts/postgres.sh start); trap 'scripts/postgres.sh stop >/dev/null' EXIT; \
+	  REMAP_TEST_POSTGRES_URL=$$url cargo test --workspace
+
+## The real app under Xvfb, driven through tauri-driver; screenshots land in out/e2e/.
+test-e2e:
+	cargo build -p remap-app
+	node --test --test-concurrency=1 tests/e2e/
+
 ## Criterion benchmarks of the libraries (tables printed by each bench).
 bench: setup
-	cargo bench -p remap-sampling -p remap-metrics
+	cargo bench -p remap-sampling -p remap-metrics -p remap-datasets

@@ -28,6 +28,11 @@ fi
 command -v cargo >/dev/null || { echo "setup: cargo not found; install Rust stable with rustup first" >&2; exit 1; }
 command -v npm >/dev/null || { echo "setup: npm not found; install Node.js 20 or newer first" >&2; exit 1; }
 
+# tauri-driver bridges WebDriver clients to WebKitWebDriver for the end-to-end tests.
+if ! [ -x "${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver" ]; then
+  cargo install tauri-driver --version 2.1.0 --locked
+fi
+
 # Front-end packages, exactly as locked.
 if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
   (cd ui && npm ci --no-audit --no-fund)

@@ -25,6 +25,8 @@ pub fn run() {
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
 
     tauri::Builder::default()
+        .plugin(tauri_plugin_remap_sampling::init())
+        .plugin(tauri_plugin_remap_metrics::init())
         .setup(|app| {
             let dir = resolve_data_dir(app.handle())?;
             std::fs::create_dir_all(&dir)?;

@@ -234,7 +234,7 @@ impl Layer {
                     t.push_str(&format!("/{stride}"));
                 }
                 if padding == Padding::Same {
-                    t.push_str("s");
+                    t.push('s');
                 }
                 t
             }
