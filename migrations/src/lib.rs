@@ -1,0 +1,29 @@
+//! Schema migrations of REMAP's session database, shared by SQLite and PostgreSQL.
+//!
+//! The store (`remap-store`) applies them when it opens a database; a database that has
+//! migrations this build does not know is refused there, before anything is changed.
+
+pub use sea_orm_migration::MigratorTrait;
+use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_initial;
+
+/// Every migration, oldest first.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261127_000001_initial::Migration)]
+    }
+}
+
+/// Names of the migrations this build knows, oldest first (`seaql_migrations.version`).
+pub fn known_versions() -> Vec<String> {
+    Migrator::migrations()
+        .iter()
+        .map(|migration| migration.name().to_string())
+        .collect()
+}
+
+pub use sea_orm_migration::{SchemaManager, seaql_migrations};

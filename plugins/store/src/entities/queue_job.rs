@@ -1,0 +1,29 @@
+//! A job of the training queue.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "queue_jobs")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub session_id: i64,
+    pub model_id: i64,
+    pub position: i64,
+    /// `queued`, `running`, `done`, `failed`, `cancelled` or `diverged`.
+    pub status: String,
+    pub attempts: i32,
+    pub claimed_by: Option<String>,
+    pub heartbeat: Option<i64>,
+    pub cancel_requested: bool,
+    pub epochs_done: i32,
+    /// JSON array of the epochs completed so far.
+    pub progress: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,35 @@
+//! REMAP's persistence and training queue.
+//!
+//! [`Store`] keeps everything a user expects to find again: sessions, models, training
+//! runs, queue jobs, the Model Drawer, handcrafted templates and cached distances/layouts,
+//! in one SQLite file (the default, under the platform's data directory) or PostgreSQL,
+//! with weights and checkpoints in crash-safe files beside it. [`Scheduler`] trains queued
+//! jobs through a [`JobRunner`] and announces [`QueueEvent`]s.
+
+mod cache;
+mod convert;
+mod drawer;
+pub mod entities;
+mod error;
+mod events;
+pub mod files;
+mod jobs;
+mod location;
+mod models;
+mod queue;
+mod runner;
+mod runs;
+mod sessions;
+mod store;
+mod templates;
+mod types;
+
+pub use error::StoreError;
+pub use events::QueueEvent;
+pub use files::write_atomic;
+pub use jobs::{Heartbeat, RunRecord};
+pub use location::{DATA_DIR_ENV, Location, data_dir};
+pub use queue::{RunUntil, Scheduler, SchedulerConfig, default_worker_id};
+pub use runner::{CancelFlag, JobRunner, JobSpec, Progress, RunError, RunOutcome};
+pub use store::Store;
+pub use types::*;

@@ -1,0 +1,143 @@
+//! Where the database and its files live.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::StoreError;
+
+/// Environment variable that replaces the platform's application data directory.
+pub const DATA_DIR_ENV: &str = "REMAP_DATA_DIR";
+
+/// A database: the embedded SQLite file or a PostgreSQL server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Location {
+    Sqlite(PathBuf),
+    /// A `postgres://` (or `postgresql://`) URL.
+    Postgres(String),
+}
+
+impl Location {
+    /// Reads `--db`: a `postgres://` URL, a `sqlite://PATH` URL or a plain file path.
+    pub fn parse(text: &str) -> Result<Self, StoreError> {
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            Ok(Location::Postgres(text.to_string()))
+        } else if let Some(path) = text.strip_prefix("sqlite://") {
+            let path = path.split('?').next().unwrap_or_default();
+            if path.is_empty() {
+                return Err(StoreError::UnsupportedUrl(text.to_string()));
+            }
+            Ok(Location::Sqlite(PathBuf::from(path)))
+        } else if text.contains("://") || text.is_empty() {
+            Err(StoreError::UnsupportedUrl(text.to_string()))
+        } else {
+            Ok(Location::Sqlite(PathBuf::from(text)))
+        }
+    }
+
+    /// The embedded default: `remap.db` in [`data_dir`].
+    pub fn embedded() -> Result<Self, StoreError> {
+        Ok(Location::Sqlite(data_dir()?.join("remap.db")))
+    }
+
+    /// Where weights and checkpoints of this database go: beside an SQLite file
+    /// (`remap.db` → `remap.files/`), under [`data_dir`] for a server.
+    pub fn default_files_dir(&self) -> Result<PathBuf, StoreError> {
+        match self {
+            Location::Sqlite(path) => Ok(path.with_extension("files")),
+            Location::Postgres(_) => Ok(data_dir()?.join("files")),
+        }
+    }
+
+    /// A description for messages, without any password of a URL.
+    pub fn display(&self) -> String {
+        match self {
+            Location::Sqlite(path) => path.display().to_string(),
+            Location::Postgres(url) => redact(url),
+        }
+    }
+}
+
+/// `$REMAP_DATA_DIR`, else the platform's data directory + `remap`
+/// (`~/.local/share/remap`, `~/Library/Application Support/remap`, `%APPDATA%\remap`).
+pub fn data_dir() -> Result<PathBuf, StoreError> {
+    match std::env::var_os(DATA_DIR_ENV) {
+        Some(dir) if !dir.is_empty() => Ok(PathBuf::from(dir)),
+        _ => dirs::data_dir()
+            .map(|dir| dir.join("remap"))
+            .ok_or(StoreError::NoDataDir),
+    }
+}
+
+fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    match rest.split_once('@') {
+        Some((user, host)) => {
+            let user = user.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}@{host}")
+        }
+        None => url.to_string(),
+    }
+}
+
+/// Whether `path` starts like an SQLite database (an empty or missing file is a new one).
+pub(crate) fn looks_like_sqlite(path: &Path) -> Result<bool, std::io::Error> {
+    use std::io::Read;
+    let mut header = [0u8; 16];
+    let mut file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(true),
+        Err(error) => return Err(error),
+    };
+    let mut read = 0;
+    while read < header.len() {
+        match file.read(&mut header[read..])? {
+            0 => break,
+            n => read += n,
+        }
+    }
+    Ok(read == 0 || (read == 16 && &header == b"SQLite format 3\0"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_paths_and_urls() {
+        assert_eq!(
+            Location::parse("a/b.db").unwrap(),
+            Location::Sqlite("a/b.db".into())
+        );
+        assert_eq!(
+            Location::parse("sqlite:///tmp/x.db?mode=rwc").unwrap(),
+            Location::Sqlite("/tmp/x.db".into())
+        );
+        assert!(matches!(
+            Location::parse("postgres://u@h/db").unwrap(),
+            Location::Postgres(_)
+        ));
+        assert!(Location::parse("mysql://h/db").is_err());
+        assert_eq!(
+            Location::Postgres("postgres://u:secret@h/db".into()).display(),
+            "postgres://u@h/db"
+        );
+        assert_eq!(
+            Location::Sqlite("d/remap.db".into())
+                .default_files_dir()
+                .unwrap(),
+            PathBuf::from("d/remap.files")
+        );
+    }
+
+    #[test]
+    fn recognises_sqlite_headers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.db");
+        assert!(looks_like_sqlite(&path).unwrap());
+        std::fs::write(&path, b"").unwrap();
+        assert!(looks_like_sqlite(&path).unwrap());
+        std::fs::write(&path, b"hello, this is not a database at all").unwrap();
+        assert!(!looks_like_sqlite(&path).unwrap());
+    }
+}

@@ -1,0 +1,568 @@
+//! The training queue's scheduler: runs queued jobs in position order, a configurable
+//! number at once, with pause/resume, cancel, retry, reordering, crash recovery and
+//! progress events. Every state change is persisted (in [`Store`]) before it is announced.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio::sync::{Notify, broadcast, mpsc};
+use tokio::task::JoinSet;
+
+use crate::error::StoreError;
+use crate::events::QueueEvent;
+use crate::jobs::{Heartbeat, RunRecord};
+use crate::runner::{CancelFlag, JobRunner, JobSpec, Progress, RunError};
+use crate::store::Store;
+use crate::types::{EpochMetrics, Job, JobId, JobStatus, ModelId, SessionId, now_ms};
+
+/// How the scheduler behaves.
+#[derive(Clone, Debug)]
+pub struct SchedulerConfig {
+    /// This worker's name in `queue_jobs.claimed_by`. Keep it stable across restarts of the
+    /// same installation (jobs it held are then resumed at once) and distinct between
+    /// processes that share one database.
+    pub worker_id: String,
+    /// Jobs trained at once.
+    pub concurrency: usize,
+    /// Only this session's jobs, or every session's.
+    pub scope: Option<SessionId>,
+    pub heartbeat_every: Duration,
+    /// A running job whose heartbeat is older than this belongs to a dead worker.
+    pub stale_after: Duration,
+    /// How often to look for work queued by other processes.
+    pub poll_every: Duration,
+    /// Batch events per second per job, at most.
+    pub batch_events_per_second: f64,
+}
+
+impl SchedulerConfig {
+    pub fn new(worker_id: impl Into<String>) -> Self {
+        SchedulerConfig {
+            worker_id: worker_id.into(),
+            concurrency: 1,
+            scope: None,
+            heartbeat_every: Duration::from_secs(2),
+            stale_after: Duration::from_secs(30),
+            poll_every: Duration::from_millis(500),
+            batch_events_per_second: 4.0,
+        }
+    }
+}
+
+/// A worker name stable across restarts on this machine: `local@<hostname>`.
+pub fn default_worker_id() -> String {
+    let host = std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::env::var("COMPUTERNAME").ok())
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|name| name.trim().to_string())
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "localhost".into());
+    format!("local@{host}")
+}
+
+/// When [`Scheduler::run`] returns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunUntil {
+    /// When nothing is queued or running (headless `remap session run`).
+    Empty,
+    /// Only after [`Scheduler::stop`] (the app).
+    Stopped,
+}
+
+struct Running {
+    cancel: CancelFlag,
+    /// Distinguishes a user's cancel (job ends `cancelled`) from a shutdown (job goes back
+    /// to the queue and resumes later).
+    user_cancelled: Arc<AtomicBool>,
+}
+
+struct Inner {
+    store: Store,
+    runner: Arc<dyn JobRunner>,
+    config: SchedulerConfig,
+    events: broadcast::Sender<QueueEvent>,
+    paused: AtomicBool,
+    stopping: AtomicBool,
+    running: Mutex<HashMap<JobId, Running>>,
+    wake: Notify,
+}
+
+/// The queue's scheduler. Clone it freely; clones share one queue.
+#[derive(Clone)]
+pub struct Scheduler {
+    inner: Arc<Inner>,
+}
+
+impl Scheduler {
+    pub fn new(store: Store, runner: Arc<dyn JobRunner>, config: SchedulerConfig) -> Self {
+        let (events, _) = broadcast::channel(1024);
+        Scheduler {
+            inner: Arc::new(Inner {
+                store,
+                runner,
+                config,
+                events,
+                paused: AtomicBool::new(false),
+                stopping: AtomicBool::new(false),
+                running: Mutex::new(HashMap::new()),
+                wake: Notify::new(),
+            }),
+        }
+    }
+
+    /// Events from now on. A receiver that falls behind by more than 1024 events is told so
+    /// (`RecvError::Lagged`) and should re-read the store.
+    pub fn subscribe(&self) -> broadcast::Receiver<QueueEvent> {
+        self.inner.events.subscribe()
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub fn is_paused(&self) -> bool {
+        self.inner.paused.load(Ordering::SeqCst)
+    }
+
+    /// Ids of the jobs this scheduler is training now.
+    pub fn running_jobs(&self) -> Vec<JobId> {
+        let mut ids: Vec<JobId> = self
+            .inner
+            .running
+            .lock()
+            .expect("running map")
+            .keys()
+            .copied()
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    /// Queues a model (at the end, or at index `at` among queued jobs).
+    pub async fn enqueue(&self, model_id: ModelId, at: Option<usize>) -> Result<Job, StoreError> {
+        let job = self.inner.store.enqueue(model_id, at).await?;
+        self.inner.announce_job(&job, None);
+        if at.is_some() {
+            self.inner.announce(QueueEvent::Reordered {
+                session_id: job.session_id,
+            });
+        }
+        self.inner.wake.notify_one();
+        Ok(job)
+    }
+
+    /// Moves a queued job to index `index` among queued jobs.
+    pub async fn move_job(&self, job_id: JobId, index: usize) -> Result<(), StoreError> {
+        self.inner.store.move_job(job_id, index).await?;
+        let job = self.inner.store.job(job_id).await?;
+        self.inner.announce(QueueEvent::Reordered {
+            session_id: job.session_id,
+        });
+        Ok(())
+    }
+
+    /// Cancels a queued job at once, or a running one within one batch (wherever it runs).
+    pub async fn cancel(&self, job_id: JobId) -> Result<JobStatus, StoreError> {
+        let status = self.inner.store.cancel_job(job_id).await?;
+        match status {
+            JobStatus::Cancelled => {
+                let job = self.inner.store.job(job_id).await?;
+                self.inner.announce_job(&job, None);
+            }
+            _ => {
+                if let Some(running) = self.inner.running.lock().expect("running map").get(&job_id)
+                {
+                    running.user_cancelled.store(true, Ordering::SeqCst);
+                    running.cancel.cancel();
+                }
+            }
+        }
+        Ok(status)
+    }
+
+    /// Queues a failed, diverged or cancelled job again.
+    pub async fn retry(&self, job_id: JobId) -> Result<Job, StoreError> {
+        let job = self.inner.store.retry_job(job_id).await?;
+        self.inner.announce_job(&job, None);
+        self.inner.wake.notify_one();
+        Ok(job)
+    }
+
+    /// Starts no new jobs until [`Scheduler::resume`]; running ones finish.
+    pub fn pause(&self) {
+        if !self.inner.paused.swap(true, Ordering::SeqCst) {
+            self.inner.announce(QueueEvent::Paused);
+        }
+    }
+
+    pub fn resume(&self) {
+        if self.inner.paused.swap(false, Ordering::SeqCst) {
+            self.inner.announce(QueueEvent::Resumed);
+            self.inner.wake.notify_one();
+        }
+    }
+
+    /// Stops cleanly: no new jobs; running ones stop within a batch and go back to the queue,
+    /// to resume from their checkpoints next time. [`Scheduler::run`] then returns.
+    pub fn stop(&self) {
+        self.inner.stopping.store(true, Ordering::SeqCst);
+        for running in self.inner.running.lock().expect("running map").values() {
+            running.cancel.cancel();
+        }
+        self.inner.wake.notify_one();
+    }
+
+    /// Trains queued jobs until `until`. First puts back in the queue the jobs a dead
+    /// worker (or this one, before a crash) left running.
+    pub async fn run(&self, until: RunUntil) -> Result<(), StoreError> {
+        let inner = &self.inner;
+        let config = &inner.config;
+        let mut last_sweep = Instant::now();
+        self.requeue_abandoned(true).await?;
+        let mut tasks: JoinSet<Result<(), StoreError>> = JoinSet::new();
+        let mut failure: Option<StoreError> = None;
+        loop {
+            let stopping = inner.stopping.load(Ordering::SeqCst);
+            if stopping {
+                if tasks.is_empty() {
+                    break;
+                }
+            } else if !inner.paused.load(Ordering::SeqCst) {
+                while tasks.len() < config.concurrency.max(1) {
+                    let Some(job) = inner
+                        .store
+                        .claim_next(&config.worker_id, config.scope)
+                        .await?
+                    else {
+                        break;
+                    };
+                    inner.announce_job(&job, None);
+                    let running = Running {
+                        cancel: CancelFlag::new(),
+                        user_cancelled: Arc::new(AtomicBool::new(false)),
+                    };
+                    let cancel = running.cancel.clone();
+                    let user_cancelled = running.user_cancelled.clone();
+                    inner
+                        .running
+                        .lock()
+                        .expect("running map")
+                        .insert(job.id, running);
+                    tasks.spawn(train(inner.clone(), job, cancel, user_cancelled));
+                }
+                if tasks.is_empty() && until == RunUntil::Empty {
+                    inner.announce(QueueEvent::Idle);
+                    break;
+                }
+            }
+            if last_sweep.elapsed() >= config.stale_after {
+                last_sweep = Instant::now();
+                self.requeue_abandoned(false).await?;
+            }
+            tokio::select! {
+                Some(done) = tasks.join_next() => {
+                    let outcome = done.unwrap_or_else(|panic| Err(StoreError::Invalid(format!("queue task failed: {panic}"))));
+                    if let Err(error) = outcome {
+                        tracing::error!(%error, "queue stops");
+                        failure.get_or_insert(error);
+                        self.stop();
+                    }
+                }
+                _ = inner.wake.notified() => {}
+                _ = tokio::time::sleep(config.poll_every) => {}
+            }
+        }
+        match failure {
+            Some(error) => Err(error),
+            None => Ok(()),
+        }
+    }
+
+    async fn requeue_abandoned(&self, restarted: bool) -> Result<(), StoreError> {
+        let config = &self.inner.config;
+        let stale_before = now_ms() - config.stale_after.as_millis() as i64;
+        let worker = restarted.then_some(config.worker_id.as_str());
+        for job in self
+            .inner
+            .store
+            .requeue_abandoned(worker, stale_before, config.scope)
+            .await?
+        {
+            tracing::info!(
+                job = job.id,
+                epochs = job.epochs_done,
+                "resuming a job left running by a dead worker"
+            );
+            self.inner.announce_job(&job, None);
+        }
+        Ok(())
+    }
+}
+
+impl Inner {
+    fn announce(&self, event: QueueEvent) {
+        // No listener is not an error: the CLI may run without progress output.
+        let _ = self.events.send(event);
+    }
+
+    fn announce_job(&self, job: &Job, error: Option<String>) {
+        self.announce(QueueEvent::Job {
+            job_id: job.id,
+            session_id: job.session_id,
+            model_id: job.model_id,
+            status: job.status,
+            error,
+        });
+    }
+}
+
+/// Trains one claimed job to its end and persists how it ended.
+async fn train(
+    inner: Arc<Inner>,
+    job: Job,
+    cancel: CancelFlag,
+    user_cancelled: Arc<AtomicBool>,
+) -> Result<(), StoreError> {
+    let result = train_claimed(&inner, &job, &cancel, &user_cancelled).await;
+    inner.running.lock().expect("running map").remove(&job.id);
+    inner.wake.notify_one();
+    result
+}
+
+async fn train_claimed(
+    inner: &Arc<Inner>,
+    job: &Job,
+    cancel: &CancelFlag,
+    user_cancelled: &Arc<AtomicBool>,
+) -> Result<(), StoreError> {
+    let store = &inner.store;
+    let worker = inner.config.worker_id.clone();
+    let session = store.session(job.session_id).await?;
+    let model = store.model(job.model_id).await?;
+    let epochs_total = model.epochs;
+    let spec = JobSpec {
+        job: job.clone(),
+        session,
+        model,
+        checkpoint_path: store.checkpoint_path(job.id),
+    };
+    let started_at = now_ms();
+    let clock = Instant::now();
+
+    let (progress_tx, progress_rx) = mpsc::unbounded_channel::<Progress>();
+    let forwarder = tokio::spawn(forward_progress(
+        inner.clone(),
+        job.clone(),
+        epochs_total,
+        progress_rx,
+    ));
+
+    let lost = Arc::new(AtomicBool::new(false));
+    let heartbeat = tokio::spawn(keep_alive(
+        inner.clone(),
+        job.clone(),
+        cancel.clone(),
+        user_cancelled.clone(),
+        lost.clone(),
+    ));
+
+    // The runner runs in its own task so that a panic in it fails this job, not the queue.
+    let runner = inner.runner.clone();
+    let runner_cancel = cancel.clone();
+    let outcome = tokio::spawn(async move {
+        let report = move |progress: Progress| {
+            let _ = progress_tx.send(progress);
+        };
+        runner.run(&spec, &report, &runner_cancel).await
+    })
+    .await
+    .unwrap_or_else(|panic| Err(RunError::Failed(format!("the trainer crashed: {panic}"))));
+    heartbeat.abort();
+    // All epochs reported are persisted before the job's end is.
+    let epochs = forwarder.await.unwrap_or_default();
+    if lost.load(Ordering::SeqCst) {
+        tracing::warn!(job = job.id, "claim lost to another worker; result dropped");
+        return Ok(());
+    }
+
+    let base = RunRecord {
+        started_at,
+        train_seconds: clock.elapsed().as_secs_f64(),
+        ..RunRecord::default()
+    };
+    let record = match outcome {
+        Ok(outcome) => RunRecord {
+            status: Some(if outcome.diverged {
+                JobStatus::Diverged
+            } else {
+                JobStatus::Done
+            }),
+            epochs: outcome.epochs,
+            per_class_accuracy: Some(outcome.per_class_accuracy),
+            confusion: Some(outcome.confusion),
+            predictions: Some(outcome.predictions),
+            weights: outcome.weights,
+            device: outcome.device,
+            ..base
+        },
+        Err(RunError::Stopped) => {
+            let by_user =
+                user_cancelled.load(Ordering::SeqCst) || store.job(job.id).await?.cancel_requested;
+            if !by_user {
+                if store.release_job(job, &worker).await? {
+                    let mut requeued = job.clone();
+                    requeued.status = JobStatus::Queued;
+                    inner.announce_job(&requeued, None);
+                }
+                return Ok(());
+            }
+            RunRecord {
+                status: Some(JobStatus::Cancelled),
+                epochs,
+                ..base
+            }
+        }
+        Err(RunError::Failed(error)) => RunRecord {
+            status: Some(JobStatus::Failed),
+            epochs,
+            error: Some(error),
+            ..base
+        },
+    };
+    let error = record.error.clone();
+    if let Some(run) = store.finish_job(job, &worker, record).await? {
+        let mut finished = job.clone();
+        finished.status = run.status;
+        inner.announce_job(&finished, error);
+    }
+    Ok(())
+}
+
+/// Heartbeats while the job runs; stops the runner when the job is cancelled elsewhere
+/// (another process) or the claim is lost.
+async fn keep_alive(
+    inner: Arc<Inner>,
+    job: Job,
+    cancel: CancelFlag,
+    user_cancelled: Arc<AtomicBool>,
+    lost: Arc<AtomicBool>,
+) {
+    let worker = inner.config.worker_id.clone();
+    loop {
+        tokio::time::sleep(inner.config.heartbeat_every).await;
+        match inner.store.heartbeat(&job, &worker).await {
+            Ok(Heartbeat::Held {
+                cancel_requested: false,
+            }) => {}
+            Ok(Heartbeat::Held {
+                cancel_requested: true,
+            }) => {
+                user_cancelled.store(true, Ordering::SeqCst);
+                cancel.cancel();
+            }
+            Ok(Heartbeat::Lost) => {
+                lost.store(true, Ordering::SeqCst);
+                cancel.cancel();
+                return;
+            }
+            Err(error) => tracing::warn!(job = job.id, %error, "heartbeat failed"),
+        }
+    }
+}
+
+/// Persists epochs and announces progress with an estimated remaining time. Returns the
+/// epochs known when the runner ended.
+async fn forward_progress(
+    inner: Arc<Inner>,
+    job: Job,
+    epochs_total: u32,
+    mut progress: mpsc::UnboundedReceiver<Progress>,
+) -> Vec<EpochMetrics> {
+    let worker = inner.config.worker_id.clone();
+    let min_gap = Duration::from_secs_f64(1.0 / inner.config.batch_events_per_second.max(0.1));
+    let mut epochs = job.progress.clone();
+    let mut throughput = Throughput::new();
+    let mut last_batch_event: Option<Instant> = None;
+    while let Some(report) = progress.recv().await {
+        match report {
+            Progress::Batch {
+                epoch,
+                batch,
+                batches,
+            } => {
+                throughput.batch(batches);
+                let due =
+                    last_batch_event.is_none_or(|at| at.elapsed() >= min_gap) || batch == batches;
+                if due {
+                    last_batch_event = Some(Instant::now());
+                    let remaining = u64::from(epochs_total.saturating_sub(epoch))
+                        * u64::from(batches)
+                        + u64::from(batches.saturating_sub(batch));
+                    inner.announce(QueueEvent::Batch {
+                        job_id: job.id,
+                        epoch,
+                        epochs: epochs_total,
+                        batch,
+                        batches,
+                        eta_seconds: throughput.eta(remaining),
+                    });
+                }
+            }
+            Progress::Epoch(metrics) => {
+                // A resumed runner may re-report an epoch; the newest report of an epoch wins.
+                epochs.retain(|known| known.epoch < metrics.epoch);
+                epochs.push(metrics.clone());
+                match inner.store.record_epochs(&job, &worker, &epochs).await {
+                    Ok(true) => {}
+                    Ok(false) => continue,
+                    Err(error) => {
+                        tracing::warn!(job = job.id, %error, "could not record an epoch");
+                        continue;
+                    }
+                }
+                let remaining = u64::from(epochs_total.saturating_sub(metrics.epoch))
+                    * throughput.batches_per_epoch;
+                let eta_seconds = throughput.eta(remaining);
+                inner.announce(QueueEvent::Epoch {
+                    job_id: job.id,
+                    metrics,
+                    epochs: epochs_total,
+                    eta_seconds,
+                });
+            }
+        }
+    }
+    epochs
+}
+
+/// Measured batches per second of the current attempt.
+struct Throughput {
+    started: Instant,
+    batches: u64,
+    batches_per_epoch: u64,
+}
+
+impl Throughput {
+    fn new() -> Self {
+        Throughput {
+            started: Instant::now(),
+            batches: 0,
+            batches_per_epoch: 0,
+        }
+    }
+
+    fn batch(&mut self, batches_per_epoch: u32) {
+        self.batches += 1;
+        self.batches_per_epoch = u64::from(batches_per_epoch);
+    }
+
+    /// Seconds for `remaining` batches at the measured rate; `None` before any measurement.
+    fn eta(&self, remaining: u64) -> Option<f64> {
+        let elapsed = self.started.elapsed().as_secs_f64();
+        (self.batches > 0 && elapsed > 0.0)
+            .then(|| remaining as f64 * elapsed / self.batches as f64)
+    }
+}

@@ -1,0 +1,93 @@
+//! Sessions: create, find, list, update settings.
+
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+
+use crate::convert::{self, to_json};
+use crate::entities::session;
+use crate::error::StoreError;
+use crate::store::Store;
+use crate::types::{NewSession, Session, SessionId, now_ms};
+
+impl Store {
+    /// Creates a session; its name must be new.
+    pub async fn create_session(&self, new: &NewSession) -> Result<Session, StoreError> {
+        if new.name.trim().is_empty() {
+            return Err(StoreError::Invalid(
+                "a session needs a non-empty name".into(),
+            ));
+        }
+        if self.find_session(&new.name).await?.is_some() {
+            return Err(StoreError::SessionExists(new.name.clone()));
+        }
+        let now = now_ms();
+        let row = session::ActiveModel {
+            name: Set(new.name.clone()),
+            dataset: Set(new.dataset.clone()),
+            dataset_options: Set(to_json(&new.dataset_options)),
+            search_space: Set(to_json(&new.search_space)),
+            seed: Set(new.seed as i64),
+            training: Set(to_json(&new.training)),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await?;
+        convert::session(row)
+    }
+
+    /// The session called `name`, or `None`.
+    pub async fn find_session(&self, name: &str) -> Result<Option<Session>, StoreError> {
+        session::Entity::find()
+            .filter(session::Column::Name.eq(name))
+            .one(&self.db)
+            .await?
+            .map(convert::session)
+            .transpose()
+    }
+
+    /// The session called `name`; an unknown name is an error that says so.
+    pub async fn session_by_name(&self, name: &str) -> Result<Session, StoreError> {
+        self.find_session(name)
+            .await?
+            .ok_or_else(|| StoreError::UnknownSession(name.to_string()))
+    }
+
+    /// The session with id `id`.
+    pub async fn session(&self, id: SessionId) -> Result<Session, StoreError> {
+        session::Entity::find_by_id(id)
+            .one(&self.db)
+            .await?
+            .map(convert::session)
+            .transpose()?
+            .ok_or_else(|| StoreError::UnknownSession(format!("#{id}")))
+    }
+
+    /// Every session, oldest first.
+    pub async fn sessions(&self) -> Result<Vec<Session>, StoreError> {
+        session::Entity::find()
+            .order_by_asc(session::Column::Id)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(convert::session)
+            .collect()
+    }
+
+    /// Replaces a session's data set options, search space and training settings.
+    pub async fn update_session(&self, updated: &Session) -> Result<Session, StoreError> {
+        let row = session::ActiveModel {
+            id: Set(updated.id),
+            dataset: Set(updated.dataset.clone()),
+            dataset_options: Set(to_json(&updated.dataset_options)),
+            search_space: Set(to_json(&updated.search_space)),
+            seed: Set(updated.seed as i64),
+            training: Set(to_json(&updated.training)),
+            updated_at: Set(now_ms()),
+            ..Default::default()
+        }
+        .update(&self.db)
+        .await?;
+        convert::session(row)
+    }
+}

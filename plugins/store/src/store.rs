@@ -1,0 +1,176 @@
+//! Opening a database: connection settings, integrity checks and migrations.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use remap_migrations::{Migrator, MigratorTrait, known_versions, seaql_migrations};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, EntityTrait};
+
+use crate::error::StoreError;
+use crate::location::{Location, looks_like_sqlite};
+
+/// How long an SQLite writer waits for another process's write before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// An open REMAP database and the directory of its files. Cheap to clone (a pool handle).
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub(crate) db: DatabaseConnection,
+    location: Location,
+    files_dir: PathBuf,
+}
+
+impl Store {
+    /// Opens the embedded database (`$REMAP_DATA_DIR/remap.db` or the platform default).
+    pub async fn open_default() -> Result<Self, StoreError> {
+        Self::open(&Location::embedded()?).await
+    }
+
+    /// Opens (creating if needed) the database at `location` and brings its schema up to date.
+    pub async fn open(location: &Location) -> Result<Self, StoreError> {
+        let files_dir = location.default_files_dir()?;
+        Self::open_with_files(location, &files_dir).await
+    }
+
+    /// Like [`Store::open`], keeping weights and checkpoints under `files_dir`.
+    pub async fn open_with_files(
+        location: &Location,
+        files_dir: &Path,
+    ) -> Result<Self, StoreError> {
+        let db = match location {
+            Location::Sqlite(path) => connect_sqlite(path).await?,
+            Location::Postgres(url) => connect_postgres(url, location).await?,
+        };
+        check_schema_version(&db, location).await?;
+        Migrator::up(&db, None).await?;
+        Ok(Store {
+            db,
+            location: location.clone(),
+            files_dir: files_dir.to_path_buf(),
+        })
+    }
+
+    /// The database this store reads.
+    pub fn location(&self) -> &Location {
+        &self.location
+    }
+
+    /// Where weights and checkpoints are written.
+    pub fn files_dir(&self) -> &Path {
+        &self.files_dir
+    }
+
+    /// The sea-orm connection, for queries this API does not offer.
+    pub fn connection(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Closes the pool (SQLite checkpoints its WAL).
+    pub async fn close(self) -> Result<(), StoreError> {
+        Ok(self.db.close().await?)
+    }
+}
+
+async fn connect_sqlite(path: &Path) -> Result<DatabaseConnection, StoreError> {
+    let corrupt = |detail: String| StoreError::Corrupt {
+        path: path.to_path_buf(),
+        detail,
+    };
+    match looks_like_sqlite(path) {
+        Ok(true) => {}
+        Ok(false) => {
+            return Err(corrupt(
+                "the file does not start with an SQLite header".into(),
+            ));
+        }
+        Err(source) => {
+            return Err(StoreError::Io {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    }
+    if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+    }
+    let file = path.to_path_buf();
+    // The URL only picks the SQLite driver: the file name is set directly so that paths
+    // with spaces or `?` (macOS "Application Support") need no URL escaping.
+    let mut options = ConnectOptions::new("sqlite://remap.db");
+    options
+        .map_sqlx_sqlite_opts(move |opts| {
+            opts.filename(&file)
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(BUSY_TIMEOUT)
+        })
+        // One connection per process: SQLite has one writer anyway, and a single
+        // connection cannot dead-lock itself upgrading a read transaction to a write.
+        .max_connections(1)
+        .min_connections(1)
+        .acquire_timeout(BUSY_TIMEOUT * 2)
+        .sqlx_logging(false);
+    let db = Database::connect(options)
+        .await
+        .map_err(|error| corrupt(error.to_string()))?;
+    // Reading the schema touches the header and the schema pages: a damaged file fails here.
+    db.execute_unprepared("SELECT count(*) FROM sqlite_master")
+        .await
+        .map_err(|error| corrupt(error.to_string()))?;
+    Ok(db)
+}
+
+async fn connect_postgres(
+    url: &str,
+    location: &Location,
+) -> Result<DatabaseConnection, StoreError> {
+    let mut options = ConnectOptions::new(url);
+    options
+        .max_connections(8)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(60))
+        .sqlx_logging(false);
+    Database::connect(options)
+        .await
+        .map_err(|error| StoreError::Open {
+            location: location.display(),
+            detail: error.to_string(),
+        })
+}
+
+/// Refuses a database that has migrations this build does not know, before touching it.
+async fn check_schema_version(
+    db: &DatabaseConnection,
+    location: &Location,
+) -> Result<(), StoreError> {
+    let manager = sea_orm_migration_manager(db);
+    if !manager.has_table("seaql_migrations").await? {
+        return Ok(());
+    }
+    let known = known_versions();
+    let unknown: Vec<String> = seaql_migrations::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| row.version)
+        .filter(|version| !known.contains(version))
+        .collect();
+    if unknown.is_empty() {
+        Ok(())
+    } else {
+        Err(StoreError::SchemaTooNew {
+            location: location.display(),
+            unknown,
+        })
+    }
+}
+
+fn sea_orm_migration_manager(db: &DatabaseConnection) -> remap_migrations::SchemaManager<'_> {
+    remap_migrations::SchemaManager::new(db)
+}

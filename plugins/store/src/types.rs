@@ -1,0 +1,244 @@
+//! The store's domain types, as the CLI and the app see them (JSON columns already parsed).
+
+use std::fmt;
+use std::path::PathBuf;
+
+use remap_architecture::Architecture;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+pub type SessionId = i64;
+pub type ModelId = i64;
+pub type JobId = i64;
+pub type RunId = i64;
+
+/// A search session.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    pub id: SessionId,
+    pub name: String,
+    /// The data set's source (`sketches`, `quickdraw:/path`, …), as the data set crate names it.
+    pub dataset: String,
+    pub dataset_options: Value,
+    pub search_space: Value,
+    pub seed: u64,
+    pub training: Value,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// What creating a session needs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NewSession {
+    pub name: String,
+    pub dataset: String,
+    pub dataset_options: Value,
+    pub search_space: Value,
+    pub seed: u64,
+    pub training: Value,
+}
+
+/// How a model came to be (spec §7, Queue).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    Sampled,
+    Ablation,
+    Variation,
+    Handcrafted,
+}
+
+impl Origin {
+    pub const ALL: [Origin; 4] = [
+        Origin::Sampled,
+        Origin::Ablation,
+        Origin::Variation,
+        Origin::Handcrafted,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Origin::Sampled => "sampled",
+            Origin::Ablation => "ablation",
+            Origin::Variation => "variation",
+            Origin::Handcrafted => "handcrafted",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|origin| origin.name() == name)
+    }
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A model of a session.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Model {
+    pub id: ModelId,
+    pub session_id: SessionId,
+    pub architecture: Architecture,
+    pub hash: String,
+    pub params: u64,
+    pub origin: Origin,
+    pub parent_id: Option<ModelId>,
+    /// What changed relative to the parent (empty for sampled and handcrafted models).
+    pub changes: Vec<String>,
+    /// Epochs to train it for.
+    pub epochs: u32,
+    pub created_at: i64,
+}
+
+/// What adding a model needs; hash and parameters are computed from the architecture.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewModel {
+    pub architecture: Architecture,
+    pub origin: Origin,
+    pub parent_id: Option<ModelId>,
+    pub changes: Vec<String>,
+    pub epochs: u32,
+}
+
+/// A queue job's state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum JobStatus {
+    Queued,
+    Running,
+    Done,
+    Failed,
+    Cancelled,
+    Diverged,
+}
+
+impl JobStatus {
+    pub const ALL: [JobStatus; 6] = [
+        JobStatus::Queued,
+        JobStatus::Running,
+        JobStatus::Done,
+        JobStatus::Failed,
+        JobStatus::Cancelled,
+        JobStatus::Diverged,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            JobStatus::Queued => "queued",
+            JobStatus::Running => "running",
+            JobStatus::Done => "done",
+            JobStatus::Failed => "failed",
+            JobStatus::Cancelled => "cancelled",
+            JobStatus::Diverged => "diverged",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|status| status.name() == name)
+    }
+
+    /// Whether the job has ended (it can only be retried from here).
+    pub fn is_final(self) -> bool {
+        !matches!(self, JobStatus::Queued | JobStatus::Running)
+    }
+}
+
+impl fmt::Display for JobStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What one epoch of training measured (spec §5).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EpochMetrics {
+    /// 1-based.
+    pub epoch: u32,
+    pub train_loss: f64,
+    pub train_accuracy: f64,
+    pub val_loss: f64,
+    pub val_accuracy: f64,
+    pub seconds: f64,
+}
+
+/// A job of the training queue.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Job {
+    pub id: JobId,
+    pub session_id: SessionId,
+    pub model_id: ModelId,
+    /// Order of the queue: lower runs first.
+    pub position: i64,
+    pub status: JobStatus,
+    /// How many times it has been claimed; the current attempt while running.
+    pub attempts: u32,
+    pub claimed_by: Option<String>,
+    /// Unix milliseconds of the worker's last sign of life.
+    pub heartbeat: Option<i64>,
+    pub cancel_requested: bool,
+    /// Epochs completed by the current (or last) attempt, as last recorded.
+    pub epochs_done: u32,
+    /// The completed epochs' metrics (the loss sparkline survives a restart).
+    pub progress: Vec<EpochMetrics>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// The stored result of one training attempt.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrainingRun {
+    pub id: RunId,
+    pub model_id: ModelId,
+    pub job_id: Option<JobId>,
+    pub attempt: u32,
+    /// `done`, `failed`, `cancelled` or `diverged`.
+    pub status: JobStatus,
+    pub epochs: Vec<EpochMetrics>,
+    pub per_class_accuracy: Option<Vec<f64>>,
+    pub confusion: Option<Vec<Vec<u64>>>,
+    /// Predicted label of every held-out image, in the data set's fixed order.
+    pub predictions: Option<Vec<u8>>,
+    pub device: String,
+    pub started_at: i64,
+    pub finished_at: i64,
+    pub train_seconds: f64,
+    pub error: Option<String>,
+    pub weights_path: Option<PathBuf>,
+}
+
+impl TrainingRun {
+    /// Validation accuracy of the last epoch.
+    pub fn val_accuracy(&self) -> Option<f64> {
+        self.epochs.last().map(|epoch| epoch.val_accuracy)
+    }
+}
+
+/// A handcrafted architecture template.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Template {
+    pub name: String,
+    pub architecture: Architecture,
+    pub updated_at: i64,
+}
+
+/// A cached distance matrix or layout.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CachedMatrix {
+    pub kind: String,
+    /// Model ids in the order of the data's rows.
+    pub model_ids: Vec<ModelId>,
+    pub data: Vec<u8>,
+    pub updated_at: i64,
+}
+
+/// Unix milliseconds now.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_millis() as i64)
+        .unwrap_or(0)
+}

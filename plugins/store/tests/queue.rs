@@ -1,0 +1,323 @@
+//! The scheduler, on SQLite and PostgreSQL: the order jobs actually ran in, cancelling,
+//! pausing, concurrency, failures and retries, clean stops, and its events.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::{RecordingRunner, TestDb, session_with_models};
+use remap_store::{JobId, JobStatus, QueueEvent, RunUntil, Scheduler, SchedulerConfig, Store};
+use tokio::sync::broadcast;
+
+on_both_databases!(
+    reordered_jobs_run_in_the_new_order,
+    cancelling_a_running_job_stops_it_and_the_queue_goes_on,
+    pause_holds_new_jobs_until_resume,
+    several_jobs_run_at_once,
+    failed_jobs_keep_their_reason_and_can_be_retried,
+    a_clean_stop_requeues_and_the_next_run_resumes,
+    events_follow_persisted_state
+);
+
+fn config() -> SchedulerConfig {
+    let mut config = SchedulerConfig::new("test-worker");
+    config.poll_every = Duration::from_millis(50);
+    config.heartbeat_every = Duration::from_millis(100);
+    config
+}
+
+fn scheduler(store: &Store, runner: &Arc<RecordingRunner>, config: SchedulerConfig) -> Scheduler {
+    Scheduler::new(store.clone(), runner.clone(), config)
+}
+
+/// Waits (at most 20 s) for an event matching `wanted`.
+async fn wait_for(
+    events: &mut broadcast::Receiver<QueueEvent>,
+    wanted: impl Fn(&QueueEvent) -> bool,
+) -> QueueEvent {
+    tokio::time::timeout(Duration::from_secs(20), async {
+        loop {
+            match events.recv().await {
+                Ok(event) if wanted(&event) => return event,
+                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
+                Err(error) => panic!("event channel: {error}"),
+            }
+        }
+    })
+    .await
+    .expect("the awaited event came")
+}
+
+fn job_is(job: JobId, status: JobStatus) -> impl Fn(&QueueEvent) -> bool {
+    move |event| matches!(event, QueueEvent::Job { job_id, status: s, .. } if *job_id == job && *s == status)
+}
+
+async fn reordered_jobs_run_in_the_new_order(db: TestDb) {
+    let (_, models) = session_with_models(&db.store, "order", 6, 1).await;
+    let runner = Arc::new(RecordingRunner::new(1, Duration::from_millis(1)));
+    let queue = scheduler(&db.store, &runner, config());
+    let mut jobs = Vec::new();
+    for model in &models[..5] {
+        jobs.push(queue.enqueue(*model, None).await.unwrap().id);
+    }
+    queue.enqueue(models[5], Some(0)).await.unwrap();
+    queue.move_job(jobs[4], 1).await.unwrap();
+    queue.move_job(jobs[0], 4).await.unwrap();
+    assert_eq!(queue.cancel(jobs[2]).await.unwrap(), JobStatus::Cancelled);
+    queue.run(RunUntil::Empty).await.unwrap();
+    assert_eq!(
+        runner.started(),
+        [models[5], models[4], models[1], models[0], models[3]]
+    );
+    for (index, job) in jobs.iter().enumerate() {
+        let expected = if index == 2 {
+            JobStatus::Cancelled
+        } else {
+            JobStatus::Done
+        };
+        assert_eq!(db.store.job(*job).await.unwrap().status, expected);
+    }
+    // Running again finds nothing to do.
+    queue.run(RunUntil::Empty).await.unwrap();
+    assert_eq!(runner.started().len(), 5);
+}
+
+async fn cancelling_a_running_job_stops_it_and_the_queue_goes_on(db: TestDb) {
+    let (session, models) = session_with_models(&db.store, "cancel", 3, 3).await;
+    let runner = Arc::new(RecordingRunner::new(1000, Duration::from_millis(5)));
+    let queue = scheduler(&db.store, &runner, config());
+    let long = queue.enqueue(models[0], None).await.unwrap().id;
+    let mut events = queue.subscribe();
+    let background = tokio::spawn({
+        let queue = queue.clone();
+        async move { queue.run(RunUntil::Empty).await }
+    });
+    wait_for(
+        &mut events,
+        |event| matches!(event, QueueEvent::Batch { job_id, batch: 2.., .. } if *job_id == long),
+    )
+    .await;
+    // Queue two more while the first trains; they must run after it stops.
+    let short_runner_models = [models[1], models[2]];
+    let mut later = Vec::new();
+    for model in short_runner_models {
+        later.push(queue.enqueue(model, None).await.unwrap().id);
+    }
+    assert_eq!(queue.cancel(long).await.unwrap(), JobStatus::Running);
+    wait_for(&mut events, job_is(long, JobStatus::Cancelled)).await;
+    // The remaining jobs are long too: cancel them as soon as they start, from the store's
+    // side (as another process would), to exercise the heartbeat's cancel path.
+    for job in &later {
+        wait_for(&mut events, job_is(*job, JobStatus::Running)).await;
+        assert_eq!(db.store.cancel_job(*job).await.unwrap(), JobStatus::Running);
+        wait_for(&mut events, job_is(*job, JobStatus::Cancelled)).await;
+    }
+    background.await.unwrap().unwrap();
+    assert_eq!(runner.started(), models, "jobs ran in queue order");
+    let trained = runner.epochs_trained.lock().unwrap().clone();
+    assert!(
+        trained.is_empty(),
+        "each stopped within its first epoch: {trained:?}"
+    );
+    let runs = db.store.runs(session.id).await.unwrap();
+    assert_eq!(runs.len(), 3);
+    assert!(runs.iter().all(|run| run.status == JobStatus::Cancelled));
+}
+
+async fn pause_holds_new_jobs_until_resume(db: TestDb) {
+    let (_, models) = session_with_models(&db.store, "pause", 2, 1).await;
+    let runner = Arc::new(RecordingRunner::new(1, Duration::from_millis(1)));
+    let queue = scheduler(&db.store, &runner, config());
+    let mut events = queue.subscribe();
+    queue.pause();
+    assert!(queue.is_paused());
+    let background = tokio::spawn({
+        let queue = queue.clone();
+        async move { queue.run(RunUntil::Stopped).await }
+    });
+    let first = queue.enqueue(models[0], None).await.unwrap().id;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert!(runner.started().is_empty(), "nothing starts while paused");
+    assert_eq!(db.store.job(first).await.unwrap().status, JobStatus::Queued);
+    queue.resume();
+    wait_for(&mut events, job_is(first, JobStatus::Done)).await;
+    let second = queue.enqueue(models[1], None).await.unwrap().id;
+    wait_for(&mut events, job_is(second, JobStatus::Done)).await;
+    queue.stop();
+    background.await.unwrap().unwrap();
+    assert_eq!(runner.started(), models);
+}
+
+async fn several_jobs_run_at_once(db: TestDb) {
+    let (_, models) = session_with_models(&db.store, "parallel", 6, 1).await;
+    let runner = Arc::new(RecordingRunner::new(4, Duration::from_millis(40)));
+    let mut config = config();
+    config.concurrency = 3;
+    let queue = scheduler(&db.store, &runner, config);
+    for model in &models {
+        queue.enqueue(*model, None).await.unwrap();
+    }
+    queue.run(RunUntil::Empty).await.unwrap();
+    assert_eq!(
+        runner.max_active.load(std::sync::atomic::Ordering::SeqCst),
+        3
+    );
+    let mut started = runner.started();
+    assert_eq!(
+        &started[..3]
+            .iter()
+            .copied()
+            .collect::<std::collections::BTreeSet<_>>(),
+        &models[..3].iter().copied().collect()
+    );
+    started.sort_unstable();
+    assert_eq!(started, models);
+}
+
+async fn failed_jobs_keep_their_reason_and_can_be_retried(db: TestDb) {
+    let (_, models) = session_with_models(&db.store, "fail", 2, 2).await;
+    let runner = Arc::new(RecordingRunner::new(1, Duration::from_millis(1)));
+    runner.fail_once.lock().unwrap().insert(models[0]);
+    let queue = scheduler(&db.store, &runner, config());
+    let failing = queue.enqueue(models[0], None).await.unwrap().id;
+    let fine = queue.enqueue(models[1], None).await.unwrap().id;
+    queue.run(RunUntil::Empty).await.unwrap();
+    assert_eq!(
+        db.store.job(failing).await.unwrap().status,
+        JobStatus::Failed
+    );
+    assert_eq!(db.store.job(fine).await.unwrap().status, JobStatus::Done);
+    let failed_run = &db.store.runs_of_model(models[0]).await.unwrap()[0];
+    assert_eq!(
+        failed_run.error.as_deref(),
+        Some(&*format!("model {}: out of memory (test)", models[0]))
+    );
+
+    let retried = queue.retry(failing).await.unwrap();
+    assert_eq!(retried.status, JobStatus::Queued);
+    assert!(
+        queue.retry(fine).await.is_err(),
+        "a done job is not retried"
+    );
+    queue.run(RunUntil::Empty).await.unwrap();
+    assert_eq!(runner.started(), [models[0], models[1], models[0]]);
+    let runs = db.store.runs_of_model(models[0]).await.unwrap();
+    assert_eq!(
+        runs.iter()
+            .map(|r| (r.status, r.attempt))
+            .collect::<Vec<_>>(),
+        [(JobStatus::Failed, 1), (JobStatus::Done, 2)]
+    );
+    assert_eq!(runs[1].epochs.len(), 2);
+}
+
+async fn a_clean_stop_requeues_and_the_next_run_resumes(db: TestDb) {
+    let (session, models) = session_with_models(&db.store, "stop", 1, 4).await;
+    let runner = Arc::new(RecordingRunner::new(5, Duration::from_millis(10)));
+    let queue = scheduler(&db.store, &runner, config());
+    let job = queue.enqueue(models[0], None).await.unwrap().id;
+    let mut events = queue.subscribe();
+    let background = tokio::spawn({
+        let queue = queue.clone();
+        async move { queue.run(RunUntil::Empty).await }
+    });
+    wait_for(&mut events, |event| matches!(event, QueueEvent::Epoch { job_id, metrics, .. } if *job_id == job && metrics.epoch == 2)).await;
+    queue.stop();
+    background.await.unwrap().unwrap();
+    let stopped = db.store.job(job).await.unwrap();
+    assert_eq!(
+        stopped.status,
+        JobStatus::Queued,
+        "a stopped job goes back to the queue"
+    );
+    assert!(stopped.epochs_done >= 2);
+    assert!(db.store.runs(session.id).await.unwrap().is_empty());
+
+    let queue = scheduler(&db.store, &runner, config());
+    queue.run(RunUntil::Empty).await.unwrap();
+    let trained: Vec<u32> = runner
+        .epochs_trained
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(_, epoch)| *epoch)
+        .collect();
+    assert_eq!(
+        trained,
+        [1, 2, 3, 4],
+        "resumed after the last checkpoint; no epoch trained twice"
+    );
+    let runs = db.store.runs(session.id).await.unwrap();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(
+        runs[0].epochs.iter().map(|e| e.epoch).collect::<Vec<_>>(),
+        [1, 2, 3, 4]
+    );
+    assert!(
+        !db.store.checkpoint_path(job).exists(),
+        "the checkpoint is gone once the result is stored"
+    );
+}
+
+async fn events_follow_persisted_state(db: TestDb) {
+    let (_, models) = session_with_models(&db.store, "events", 2, 2).await;
+    let runner = Arc::new(RecordingRunner::new(20, Duration::from_millis(20)));
+    let queue = scheduler(&db.store, &runner, config());
+    let mut events = queue.subscribe();
+    for model in &models {
+        queue.enqueue(*model, None).await.unwrap();
+    }
+    let background = tokio::spawn({
+        let queue = queue.clone();
+        async move { queue.run(RunUntil::Empty).await }
+    });
+    let mut batch_events = 0;
+    let mut last_eta = None;
+    let mut epochs = 0;
+    loop {
+        match events.recv().await.unwrap() {
+            QueueEvent::Job { job_id, status, .. } => {
+                // Persisted before announced: the store already says so. (A later state may
+                // already be stored too, never an earlier one.)
+                let stored = db.store.job(job_id).await.unwrap().status;
+                let rank = |s: JobStatus| match s {
+                    JobStatus::Queued => 0,
+                    JobStatus::Running => 1,
+                    _ => 2,
+                };
+                assert!(
+                    rank(stored) >= rank(status),
+                    "announced {status}, stored {stored}"
+                );
+            }
+            QueueEvent::Batch { eta_seconds, .. } => {
+                batch_events += 1;
+                last_eta = eta_seconds;
+            }
+            QueueEvent::Epoch {
+                job_id, metrics, ..
+            } => {
+                epochs += 1;
+                let stored = db.store.job(job_id).await.unwrap();
+                assert!(
+                    stored.progress.iter().any(|e| e.epoch == metrics.epoch),
+                    "epoch stored before it is announced"
+                );
+            }
+            QueueEvent::Idle => break,
+            _ => {}
+        }
+    }
+    background.await.unwrap().unwrap();
+    assert_eq!(epochs, 4);
+    // 80 batches over ~1.6 s at most 4 per second per job plus each epoch's last batch.
+    assert!(
+        (4..=20).contains(&batch_events),
+        "{batch_events} batch events"
+    );
+    assert!(
+        last_eta.is_some_and(|eta| (0.0..5.0).contains(&eta)),
+        "{last_eta:?}"
+    );
+}
