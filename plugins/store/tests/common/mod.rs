@@ -120,12 +120,12 @@ macro_rules! on_both_databases {
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                super::$name(crate::common::sqlite().await).await;
+                super::$name($crate::common::sqlite().await).await;
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                if let Some(db) = crate::common::postgres().await {
+                if let Some(db) = $crate::common::postgres().await {
                     super::$name(db).await;
                 }
             }
