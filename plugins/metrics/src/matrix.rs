@@ -92,6 +92,12 @@ impl DistanceMatrix {
         &self.lower
     }
 
+    /// A matrix from its packed strict lower triangle (as [`packed`](Self::packed) returns
+    /// it), `None` unless `lower` holds exactly n(n − 1)/2 entries.
+    pub fn from_packed(n: usize, lower: Vec<f64>) -> Option<Self> {
+        (lower.len() == row_start(n)).then_some(DistanceMatrix { n, lower })
+    }
+
     /// The first `n` models' matrix.
     pub fn leading(&self, n: usize) -> Self {
         assert!(n <= self.n);
@@ -201,6 +207,9 @@ mod tests {
         assert_eq!(calls.load(Ordering::Relaxed), 5 * 25 + 5 * 4 / 2);
         assert_eq!(m, DistanceMatrix::build(&xs, d));
         assert_eq!(m.leading(25), DistanceMatrix::build(&xs[..25], d));
+        let packed = m.packed().to_vec();
+        assert_eq!(DistanceMatrix::from_packed(30, packed.clone()), Some(m));
+        assert_eq!(DistanceMatrix::from_packed(29, packed), None);
     }
 
     #[test]

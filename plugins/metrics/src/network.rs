@@ -7,6 +7,8 @@ use petgraph::algo::toposort;
 use petgraph::graph::{DiGraph, NodeIndex};
 use remap_architecture::{Architecture, Layer};
 
+use crate::otmann::label_id;
+
 /// Path-length features per layer and direction: 4 groups × 3 path types.
 pub const FEATURES: usize = 12;
 
@@ -31,6 +33,8 @@ pub struct OtmannNetwork {
     pub to_op: Vec<[f64; FEATURES]>,
     /// Sum of all masses, `ip`, `softmax` and `op` included.
     pub total_mass: f64,
+    /// Each layer's label as an index into OTMANN's label table, precomputed for cost matrices.
+    pub(crate) label_ids: Vec<u8>,
 }
 
 impl OtmannNetwork {
@@ -43,7 +47,9 @@ impl OtmannNetwork {
         let nodes: Vec<Node> = order.iter().map(|&n| graph[n].clone()).collect();
         let pick = |f: &[[f64; FEATURES]]| order.iter().map(|n| f[n.index()]).collect();
         let total_mass = nodes.iter().map(|n| n.mass).sum();
+        let label_ids = nodes.iter().map(|n| label_id(n.label)).collect();
         OtmannNetwork {
+            label_ids,
             from_ip: pick(&from_ip),
             to_op: pick(&to_op),
             nodes,

@@ -74,7 +74,11 @@ fn double_centre(a: &mut Array2<f64>) {
 
 fn lobpcg_top2(d: &DistanceMatrix) -> Result<([f64; 2], Array2<f64>), MetricsError> {
     let n = d.len();
-    let operator = |y: ArrayView2<f64>| apply_b(d, y);
+    // LOBPCG works on B / max δ², whose entries are at most 1: on raw OTMANN distances (δ² up
+    // to ~1e10) its Gram matrices lose definiteness to rounding and it returns NaNs.
+    let scale = d.packed().iter().fold(0.0f64, |m, &v| m.max(v * v));
+    let scale = if scale > 0.0 { scale } else { 1.0 };
+    let operator = |y: ArrayView2<f64>| apply_b(d, y).mapv(|v| v / scale);
     // A fixed pseudo-random start (SplitMix64) keeps the result deterministic.
     let mut state = 0x5eed_u64;
     let start = Array2::from_shape_fn((n, 2), |_| {
@@ -94,7 +98,7 @@ fn lobpcg_top2(d: &DistanceMatrix) -> Result<([f64; 2], Array2<f64>), MetricsErr
     let (v, x) = (r.eigvals, r.eigvecs);
     let (a, b) = if v[0] >= v[1] { (0, 1) } else { (1, 0) };
     let top = Array2::from_shape_fn((n, 2), |(i, k)| x[[i, if k == 0 { a } else { b }]]);
-    Ok(([v[a], v[b]], top))
+    Ok(([v[a] * scale, v[b] * scale], top))
 }
 
 /// B·Y with B = −½·J·D²·J, from the packed matrix, in parallel.
