@@ -28,8 +28,18 @@ pub fn app_info(app: AppHandle, data_dir: State<'_, DataDir>) -> AppInfo {
 #[derive(Serialize)]
 #[serde(untagged)]
 pub enum ArchitectureCheck {
-    Valid { valid: bool, params: u64, hash: String, summary: String, layers: Vec<serde_json::Value> },
-    Invalid { valid: bool, error: String, layer: Option<usize> },
+    Valid {
+        valid: bool,
+        params: u64,
+        hash: String,
+        summary: String,
+        layers: Vec<serde_json::Value>,
+    },
+    Invalid {
+        valid: bool,
+        error: String,
+        layer: Option<usize>,
+    },
 }
 
 /// Checks an architecture: shapes and parameters, or the reason it is invalid.
@@ -37,7 +47,11 @@ pub enum ArchitectureCheck {
 pub fn check_architecture(json: String) -> ArchitectureCheck {
     match Architecture::from_json(&json).and_then(|a| a.analyze().map(|an| (a, an))) {
         Ok((arch, analysis)) => valid(&arch, &analysis),
-        Err(e) => ArchitectureCheck::Invalid { valid: false, layer: e.layer(), error: e.to_string() },
+        Err(e) => ArchitectureCheck::Invalid {
+            valid: false,
+            layer: e.layer(),
+            error: e.to_string(),
+        },
     }
 }
 
@@ -47,6 +61,9 @@ fn valid(arch: &Architecture, analysis: &Analysis) -> ArchitectureCheck {
         params: analysis.params,
         hash: arch.hash(),
         summary: arch.summary(),
-        layers: analysis.all().map(|r| serde_json::to_value(r).unwrap_or_default()).collect(),
+        layers: analysis
+            .all()
+            .map(|r| serde_json::to_value(r).unwrap_or_default())
+            .collect(),
     }
 }

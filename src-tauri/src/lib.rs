@@ -22,7 +22,10 @@ fn resolve_data_dir(app: &AppHandle) -> tauri::Result<PathBuf> {
 pub fn run() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("REMAP_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 
     tauri::Builder::default()
         .plugin(tauri_plugin_remap_sampling::init())
@@ -34,7 +37,10 @@ pub fn run() {
             app.manage(DataDir(dir));
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![commands::app_info, commands::check_architecture])
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::check_architecture
+        ])
         .run(tauri::generate_context!())
         .expect("REMAP could not start its window");
 }

@@ -1,4 +1,9 @@
-const COMMANDS: &[&str] = &["otmann_matrix", "prediction_matrix", "project", "pareto_front"];
+const COMMANDS: &[&str] = &[
+    "otmann_matrix",
+    "prediction_matrix",
+    "project",
+    "pareto_front",
+];
 
 fn main() {
     tauri_plugin::Builder::new(COMMANDS).build();

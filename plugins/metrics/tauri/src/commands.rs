@@ -2,20 +2,28 @@
 
 use remap_architecture::Architecture;
 use remap_metrics::{
-    otmann::{distance, OtmannVariant},
+    DistanceMatrix, ModelScore, OtmannNetwork, SmacofOptions,
+    otmann::{OtmannVariant, distance},
     prediction::check_predictions,
-    prediction_distance, project_incremental, DistanceMatrix, ModelScore, OtmannNetwork, SmacofOptions,
+    prediction_distance, project_incremental,
 };
 
 use crate::{Error, ProjectRequest, Projection};
 
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, Error> + Send + 'static) -> Result<T, Error> {
-    tauri::async_runtime::spawn_blocking(f).await.map_err(|e| Error::Join(e.to_string()))?
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, Error> + Send + 'static,
+) -> Result<T, Error> {
+    tauri::async_runtime::spawn_blocking(f)
+        .await
+        .map_err(|e| Error::Join(e.to_string()))?
 }
 
 /// OTMANN distances between architectures (normalised to [0, 1] when `normalized`).
 #[tauri::command]
-pub async fn otmann_matrix(architectures: Vec<serde_json::Value>, normalized: bool) -> Result<Vec<Vec<f64>>, Error> {
+pub async fn otmann_matrix(
+    architectures: Vec<serde_json::Value>,
+    normalized: bool,
+) -> Result<Vec<Vec<f64>>, Error> {
     blocking(move || {
         let nets = architectures
             .iter()
@@ -27,7 +35,11 @@ pub async fn otmann_matrix(architectures: Vec<serde_json::Value>, normalized: bo
                 Ok(OtmannNetwork::new(&arch))
             })
             .collect::<Result<Vec<_>, Error>>()?;
-        let variant = if normalized { OtmannVariant::Normalized } else { OtmannVariant::Plain };
+        let variant = if normalized {
+            OtmannVariant::Normalized
+        } else {
+            OtmannVariant::Plain
+        };
         Ok(DistanceMatrix::build(&nets, |a, b| distance(variant, a, b)).to_rows())
     })
     .await
@@ -38,7 +50,9 @@ pub async fn otmann_matrix(architectures: Vec<serde_json::Value>, normalized: bo
 pub async fn prediction_matrix(predictions: Vec<Vec<u32>>) -> Result<Vec<Vec<f64>>, Error> {
     blocking(move || {
         check_predictions(&predictions)?;
-        let m = DistanceMatrix::build(&predictions, |a, b| prediction_distance(a, b).unwrap_or(f64::NAN));
+        let m = DistanceMatrix::build(&predictions, |a, b| {
+            prediction_distance(a, b).unwrap_or(f64::NAN)
+        });
         Ok(m.to_rows())
     })
     .await
@@ -53,11 +67,19 @@ pub async fn project(request: ProjectRequest) -> Result<Projection, Error> {
         Ok(match request.previous {
             Some(previous) if !previous.is_empty() => {
                 let grown = project_incremental(&d, &previous, options)?;
-                Projection { coords: grown.layout.coords, stress: grown.layout.stress, moved: Some(grown.moved) }
+                Projection {
+                    coords: grown.layout.coords,
+                    stress: grown.layout.stress,
+                    moved: Some(grown.moved),
+                }
             }
             _ => {
                 let layout = remap_metrics::project(&d, options)?;
-                Projection { coords: layout.coords, stress: layout.stress, moved: None }
+                Projection {
+                    coords: layout.coords,
+                    stress: layout.stress,
+                    moved: None,
+                }
             }
         })
     })

@@ -6,7 +6,10 @@ pub enum Error {
     #[error(transparent)]
     Metrics(#[from] remap_metrics::MetricsError),
     #[error("architecture {index}: {source}")]
-    Architecture { index: usize, source: remap_architecture::ArchError },
+    Architecture {
+        index: usize,
+        source: remap_architecture::ArchError,
+    },
     #[error("the computation was interrupted: {0}")]
     Join(String),
 }

@@ -5,8 +5,8 @@ mod commands;
 mod error;
 mod models;
 
-use tauri::plugin::{Builder, TauriPlugin};
 use tauri::Runtime;
+use tauri::plugin::{Builder, TauriPlugin};
 
 pub use error::Error;
 pub use models::*;

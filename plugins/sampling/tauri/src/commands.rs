@@ -31,7 +31,11 @@ pub fn ablate(parent: serde_json::Value, request: AblationRequest) -> Result<Gen
 
 /// Random constrained variations of the parent.
 #[tauri::command]
-pub fn vary(parent: serde_json::Value, request: VariationRequest, space: Option<SearchSpace>) -> Result<Generated, Error> {
+pub fn vary(
+    parent: serde_json::Value,
+    request: VariationRequest,
+    space: Option<SearchSpace>,
+) -> Result<Generated, Error> {
     let parent = Architecture::from_value(&parent)?;
     let space = space.unwrap_or_else(SearchSpace::remap_2019);
     Ok(remap_sampling::vary(&parent, &space, &request)?)

@@ -3,7 +3,9 @@
 use remap_architecture::Input;
 use serde::Deserialize;
 
-pub use remap_sampling::{AblationRequest, Child, Generated, SearchSpace, Skipped, VariationRequest};
+pub use remap_sampling::{
+    AblationRequest, Child, Generated, SearchSpace, Skipped, VariationRequest,
+};
 
 /// A request to sample models from a search space (the built-in preset when none is given).
 #[derive(Debug, Deserialize)]
