@@ -3,8 +3,8 @@
 
 mod arch;
 mod input;
-mod sampling;
 mod metrics;
+mod sampling;
 
 use std::process::ExitCode;
 
