@@ -1,0 +1,292 @@
+//! An [`Architecture`] as a burn module, initialised as PyTorch initialises conv and linear
+//! layers, deterministically from a seed.
+
+use burn::module::Param;
+use burn::nn::conv::Conv2d;
+use burn::nn::pool::{AvgPool2d, AvgPool2dConfig, MaxPool2d, MaxPool2dConfig};
+use burn::nn::{Dropout, DropoutConfig, Linear, PaddingConfig2d, Relu, Sigmoid, Tanh};
+use burn::tensor::{Device, Tensor, TensorData};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use remap_architecture::{Activation, ArchError, Architecture, Layer, Padding, Shape};
+
+/// Why an architecture cannot become a model.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    #[error("the architecture does not fit its input: {0}")]
+    Invalid(#[from] ArchError),
+    #[error("layer {index} ({layer}): a spatial layer after a dense layer")]
+    SpatialAfterDense { index: usize, layer: String },
+}
+
+/// One hidden layer of a [`Net`].
+#[derive(Module, Debug)]
+pub enum Block {
+    Conv(Conv2d),
+    MaxPool(MaxPool2d),
+    AvgPool(AvgPool2d),
+    Dense(Linear),
+    Relu(Relu),
+    Tanh(Tanh),
+    Sigmoid(Sigmoid),
+    Dropout(Dropout),
+}
+
+/// The network: hidden layers in order, then the implicit head (flatten → dense(classes)).
+/// The forward pass returns logits; softmax belongs to the loss.
+#[derive(Module, Debug)]
+pub struct Net {
+    pub blocks: Vec<Block>,
+    pub head: Linear,
+}
+
+/// Activations between layers: a feature map (N×C×H×W) until the first dense layer.
+enum Features {
+    Map(Tensor<4>),
+    Flat(Tensor<2>),
+}
+
+impl Features {
+    fn flat(self) -> Tensor<2> {
+        match self {
+            Features::Flat(x) => x,
+            // C, H, W order, as PyTorch's flatten of NCHW.
+            Features::Map(x) => x.flatten::<2>(1, 3),
+        }
+    }
+}
+
+/// Draws PyTorch's default initialisation: kaiming-uniform with a = √5 for weights, which is
+/// U(±1/√fan_in), and U(±1/√fan_in) for biases. Weights first, then biases, layer by layer.
+struct Init {
+    rng: ChaCha8Rng,
+}
+
+impl Init {
+    fn uniform(&mut self, n: usize, fan_in: usize) -> Vec<f32> {
+        let bound = 1.0 / (fan_in as f32).sqrt();
+        (0..n)
+            .map(|_| self.rng.random_range(-bound..=bound))
+            .collect()
+    }
+
+    fn conv(
+        &mut self,
+        c_in: usize,
+        filters: usize,
+        kernel: usize,
+        stride: usize,
+        padding: Padding,
+        device: &Device,
+    ) -> Conv2d {
+        let fan_in = c_in * kernel * kernel;
+        let w = self.uniform(filters * fan_in, fan_in);
+        let b = self.uniform(filters, fan_in);
+        Conv2d {
+            weight: Param::from_data(TensorData::new(w, [filters, c_in, kernel, kernel]), device),
+            bias: Some(Param::from_data(TensorData::new(b, [filters]), device)),
+            stride: [stride, stride],
+            kernel_size: [kernel, kernel],
+            dilation: [1, 1],
+            groups: 1,
+            padding: match padding {
+                Padding::Valid => PaddingConfig2d::Valid,
+                Padding::Same => PaddingConfig2d::Same,
+            },
+        }
+    }
+
+    fn linear(&mut self, n_in: usize, n_out: usize, device: &Device) -> Linear {
+        // Drawn in PyTorch's [out, in] order, stored in burn's [in, out] layout.
+        let w = self.uniform(n_out * n_in, n_in);
+        let mut t = vec![0.0; w.len()];
+        for o in 0..n_out {
+            for i in 0..n_in {
+                t[i * n_out + o] = w[o * n_in + i];
+            }
+        }
+        let b = self.uniform(n_out, n_in);
+        Linear {
+            weight: Param::from_data(TensorData::new(t, [n_in, n_out]), device),
+            bias: Some(Param::from_data(TensorData::new(b, [n_out]), device)),
+        }
+    }
+}
+
+impl Net {
+    /// Builds the network of `arch` on `device`, initialised from `seed`.
+    pub fn new(arch: &Architecture, seed: u64, device: &Device) -> Result<Self, ModelError> {
+        let analysis = arch.analyze()?;
+        let mut init = Init {
+            rng: ChaCha8Rng::seed_from_u64(seed),
+        };
+        let mut shape = Shape::Spatial {
+            height: arch.input.height,
+            width: arch.input.width,
+            channels: arch.input.channels,
+        };
+        let mut blocks = Vec::with_capacity(arch.layers.len());
+        for (index, (layer, report)) in arch.layers.iter().zip(&analysis.layers).enumerate() {
+            let spatial = |s: Shape| {
+                if s.is_spatial() {
+                    Ok(())
+                } else {
+                    Err(ModelError::SpatialAfterDense {
+                        index,
+                        layer: layer.to_string(),
+                    })
+                }
+            };
+            let block = match *layer {
+                Layer::Conv2d {
+                    filters,
+                    kernel,
+                    stride,
+                    padding,
+                } => {
+                    spatial(shape)?;
+                    Block::Conv(init.conv(
+                        shape.channels() as usize,
+                        filters as usize,
+                        kernel as usize,
+                        stride as usize,
+                        padding,
+                        device,
+                    ))
+                }
+                Layer::Maxpool2d { size, stride } => {
+                    spatial(shape)?;
+                    let (k, s) = (size as usize, stride as usize);
+                    Block::MaxPool(MaxPool2dConfig::new([k, k]).with_strides([s, s]).init())
+                }
+                Layer::Avgpool2d { size, stride } => {
+                    spatial(shape)?;
+                    let (k, s) = (size as usize, stride as usize);
+                    Block::AvgPool(AvgPool2dConfig::new([k, k]).with_strides([s, s]).init())
+                }
+                Layer::Dense { units } => {
+                    Block::Dense(init.linear(shape.size() as usize, units as usize, device))
+                }
+                Layer::Activation { function } => match function {
+                    Activation::Relu => Block::Relu(Relu::new()),
+                    Activation::Tanh => Block::Tanh(Tanh::new()),
+                    Activation::Sigmoid => Block::Sigmoid(Sigmoid::new()),
+                },
+                Layer::Dropout { rate } => Block::Dropout(DropoutConfig::new(rate).init()),
+            };
+            blocks.push(block);
+            shape = report.output;
+        }
+        let head = init.linear(shape.size() as usize, arch.classes as usize, device);
+        Ok(Self { blocks, head })
+    }
+
+    /// Logits (N×classes) for a batch of images (N×C×H×W).
+    pub fn forward(&self, images: Tensor<4>) -> Tensor<2> {
+        let mut x = Features::Map(images);
+        for block in &self.blocks {
+            x = match (block, x) {
+                (Block::Conv(c), Features::Map(t)) => Features::Map(c.forward(t)),
+                (Block::MaxPool(p), Features::Map(t)) => Features::Map(p.forward(t)),
+                (Block::AvgPool(p), Features::Map(t)) => Features::Map(p.forward(t)),
+                (Block::Dense(d), x) => Features::Flat(d.forward(x.flat())),
+                (Block::Relu(a), x) => x.map(|t| a.forward(t), |t| a.forward(t)),
+                (Block::Tanh(a), x) => x.map(|t| a.forward(t), |t| a.forward(t)),
+                (Block::Sigmoid(a), x) => x.map(|t| a.forward(t), |t| a.forward(t)),
+                (Block::Dropout(d), x) => x.map(|t| d.forward(t), |t| d.forward(t)),
+                // `new` rejects spatial layers after a dense one.
+                (_, Features::Flat(_)) => unreachable!("spatial layer on a flat tensor"),
+            };
+        }
+        self.head.forward(x.flat())
+    }
+}
+
+impl Features {
+    fn map(
+        self,
+        spatial: impl FnOnce(Tensor<4>) -> Tensor<4>,
+        flat: impl FnOnce(Tensor<2>) -> Tensor<2>,
+    ) -> Self {
+        match self {
+            Features::Map(t) => Features::Map(spatial(t)),
+            Features::Flat(t) => Features::Flat(flat(t)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use burn::module::Module;
+
+    #[test]
+    fn parameter_counts_match_the_architecture_crate_on_the_golden_nets() {
+        let golden = remap_architecture::golden::load();
+        let device = Device::flex();
+        for (arch, &params) in golden.archs.iter().zip(&golden.params) {
+            let net = Net::new(arch, 0, &device).unwrap();
+            assert_eq!(
+                net.num_params() as u64,
+                arch.params().unwrap(),
+                "{}",
+                arch.summary()
+            );
+            assert_eq!(arch.params().unwrap(), params);
+        }
+    }
+
+    #[test]
+    fn output_has_one_logit_per_class() {
+        let golden = remap_architecture::golden::load();
+        let device = Device::flex();
+        for arch in &golden.archs {
+            let net = Net::new(arch, 0, &device).unwrap();
+            let i = &arch.input;
+            let x = Tensor::<4>::zeros(
+                [2, i.channels as usize, i.height as usize, i.width as usize],
+                &device,
+            );
+            assert_eq!(net.forward(x).dims(), [2, arch.classes as usize]);
+        }
+    }
+
+    #[test]
+    fn same_seed_same_weights_other_seed_other_weights() {
+        let arch = &remap_architecture::golden::load().archs[0];
+        let device = Device::flex();
+        let w = |seed| {
+            Net::new(arch, seed, &device)
+                .unwrap()
+                .head
+                .weight
+                .val()
+                .into_data()
+                .to_vec::<f32>()
+                .unwrap()
+        };
+        assert_eq!(w(1), w(1));
+        assert_ne!(w(1), w(2));
+    }
+
+    #[test]
+    fn weights_lie_within_pytorch_default_bounds() {
+        let arch = Architecture::from_json(
+            r#"{"input":{"height":8,"width":8,"channels":1},"classes":3,
+                "layers":[{"type":"conv2d","filters":4,"kernel":3}]}"#,
+        )
+        .unwrap();
+        let net = Net::new(&arch, 7, &Device::flex()).unwrap();
+        let Block::Conv(conv) = &net.blocks[0] else {
+            panic!("first block is the conv")
+        };
+        let w = conv.weight.val().into_data().to_vec::<f32>().unwrap();
+        let bound = 1.0 / 3.0; // 1/√(1·3·3)
+        assert!(w.iter().all(|v| v.abs() <= bound));
+        // Spread over the whole range, not a constant.
+        assert!(w.iter().any(|v| v.abs() > bound * 0.5));
+        let head = net.head.weight.val().into_data().to_vec::<f32>().unwrap();
+        let bound = 1.0 / (4.0f32 * 36.0).sqrt();
+        assert!(head.iter().all(|v| v.abs() <= bound));
+    }
+}
