@@ -9,14 +9,14 @@ SHELL := /bin/bash
 # what an earlier build compiled. Nothing relies on it: a cold build works the same way.
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/remap/target
 
-.PHONY: run test setup ui lint test-ui test-rust test-e2e bench
+.PHONY: run test setup ui lint test-ui test-rust bench
 
 ## Start the desktop app (builds the UI and the app first).
 run: setup ui
 	cargo run -p remap-app
 
 ## Everything CI checks.
-test: setup ui lint test-ui test-rust test-e2e
+test: setup ui lint test-ui test-rust
 	@echo "make test: all checks passed"
 
 setup:
@@ -33,15 +33,11 @@ lint:
 test-ui:
 	npm --prefix ui test
 
-## Every Rust test; the persistence tests run against SQLite and a throw-away PostgreSQL.
+## Every Rust test; the persistence tests run against SQLite and a throw-away PostgreSQL, and
+## src-tauri/tests/e2e.rs drives the real app under Xvfb (tests/e2e, screenshots in out/e2e/).
 test-rust:
 	url=$$(scripts/postgres.sh start); trap 'scripts/postgres.sh stop >/dev/null' EXIT; \
 	  REMAP_TEST_POSTGRES_URL=$$url cargo test --workspace
-
-## The real app under Xvfb, driven through tauri-driver; screenshots land in out/e2e/.
-test-e2e:
-	cargo build -p remap-app
-	node --test --test-concurrency=1 tests/e2e/
 
 ## Criterion benchmarks of the libraries (tables printed by each bench).
 bench: setup

@@ -12,6 +12,7 @@ const ELEMENT = "element-6066-11e4-a52e-4f466d6e6e63";
 export const outDir = resolve(process.env.REMAP_E2E_OUT ?? join(import.meta.dirname, "../../out/e2e"));
 
 function appBinary() {
+  if (process.env.REMAP_APP_BIN) return process.env.REMAP_APP_BIN;
   const target = process.env.CARGO_TARGET_DIR ?? resolve(import.meta.dirname, "../../target");
   const bin = join(target, "debug", "remap-app");
   if (!existsSync(bin)) throw new Error(`app binary not found at ${bin}: build it with \`cargo build -p remap-app\``);
