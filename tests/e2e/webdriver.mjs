@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
-const ELEMENT = "element-6066-11e4-a52e-4f466d6e6e63";
+const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 
 /** Where screenshots and logs of a test run go. */
 export const outDir = resolve(process.env.REMAP_E2E_OUT ?? join(import.meta.dirname, "../../out/e2e"));
