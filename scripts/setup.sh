@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 packages=(
   build-essential pkg-config curl file
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libsoup-3.0-dev libxdo-dev
-  xvfb xauth webkit2gtk-driver
+  xvfb xauth webkit2gtk-driver imagemagick
   libvulkan1 mesa-vulkan-drivers
   postgresql
 )

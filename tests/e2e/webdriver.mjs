@@ -1,7 +1,7 @@
 // A small W3C WebDriver client and the harness that runs the real REMAP app under Xvfb through
 // tauri-driver (which drives WebKitGTK's WebKitWebDriver). Only Node built-ins are used.
-import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, writeFileSync, existsSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -62,7 +62,7 @@ export async function launch({ width = 1280, height = 800 } = {}) {
     });
     const body = await res.json();
     if (!res.ok) throw new Error(`cannot start the app: ${JSON.stringify(body.value)}\n${driverLog}`);
-    return new Session(base, body.value.sessionId, dataDir, stop);
+    return new Session(base, body.value.sessionId, dataDir, stop, display);
   } catch (e) {
     stop();
     throw e;
@@ -70,7 +70,8 @@ export async function launch({ width = 1280, height = 800 } = {}) {
 }
 
 export class Session {
-  constructor(base, id, dataDir, stop) {
+  constructor(base, id, dataDir, stop, display) {
+    this.display = display;
     this.url = `${base}/session/${id}`;
     this.dataDir = dataDir;
     this._stop = stop;
@@ -133,11 +134,14 @@ export class Session {
     return this.cmd("POST", "/execute/sync", { script: source, args });
   }
 
-  /** Saves a PNG screenshot of the window under the test output folder. */
+  /**
+   * Saves a PNG screenshot of the whole Xvfb screen under the test output folder, with
+   * ImageMagick's `import` (WebKitWebDriver's own screenshot command hangs under Xvfb).
+   */
   async screenshot(name) {
-    const b64 = await this.cmd("GET", "/screenshot");
     const file = join(outDir, `${name}.png`);
-    writeFileSync(file, Buffer.from(b64, "base64"));
+    const r = spawnSync("import", ["-display", `:${this.display}`, "-window", "root", file], { timeout: 20000 });
+    if (r.status !== 0) throw new Error(`screenshot failed: ${r.stderr ?? r.error}`);
     return file;
   }
 
