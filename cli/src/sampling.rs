@@ -5,7 +5,7 @@
 //! dropped goes to stderr.
 
 use std::io::{BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
@@ -161,7 +161,7 @@ pub fn sample(args: SampleArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn read_parent(file: &PathBuf) -> Result<Architecture> {
+fn read_parent(file: &Path) -> Result<Architecture> {
     let text = read_text(file)?;
     Architecture::from_json(&text).with_context(|| format!("{}", file.display()))
 }
