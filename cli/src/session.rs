@@ -1,0 +1,545 @@
+//! `remap session …`: headless sessions on the embedded SQLite file or PostgreSQL — create
+//! (sample and queue the initial models), list, train the queue, show status, queue children.
+
+use std::collections::HashMap;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Subcommand};
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+use remap_architecture::LayerKind;
+use remap_sampling::{AblationRequest, Operation, Restriction, SearchSpace, VariationRequest};
+use remap_session::{
+    Children, DataOptions, DeviceChoice, SessionSpec, TrainerRunner, TrainingSettings,
+    create_session, generate_ablations, generate_variations, load_session_data, model_rows,
+};
+use remap_store::{
+    JobStatus, Location, QueueEvent, RunUntil, Scheduler, SchedulerConfig, Store, default_worker_id,
+};
+
+#[derive(Subcommand)]
+pub enum SessionCommand {
+    /// Create a session: sample its initial models with the session seed and queue them.
+    New(NewArgs),
+    /// List the sessions of the database.
+    List(DbArg),
+    /// Train the session's queue until it is empty (Ctrl-C stops; jobs resume next time).
+    Run(RunArgs),
+    /// A table of the session's models and jobs (`--json`: one object per model).
+    Status(StatusArgs),
+    /// Queue ablations of a model: one child per selected layer with that layer removed.
+    Ablate(AblateArgs),
+    /// Queue variations of a model: children with 1..K random, restricted changes.
+    Vary(VaryArgs),
+}
+
+#[derive(Args)]
+pub struct DbArg {
+    /// Database: a file path, sqlite://PATH or postgres://USER@HOST:PORT/DB
+    /// (default: remap.db in $REMAP_DATA_DIR or the platform's data directory).
+    #[arg(long)]
+    db: Option<String>,
+}
+
+#[derive(Args)]
+pub struct NewArgs {
+    name: String,
+    /// sketches | quickdraw:DIR | cifar10:DIR | mnist:DIR | folder:DIR
+    #[arg(long, default_value = "sketches")]
+    dataset: String,
+    /// Initial models (distinct architectures).
+    #[arg(long, default_value_t = remap_session::DEFAULT_MODELS)]
+    models: usize,
+    /// Epochs each initial model trains (early stopping may end sooner).
+    #[arg(long, default_value_t = TrainingSettings::default().epochs)]
+    epochs: u32,
+    /// Seed of sampling and training.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Batch size (default: 256 up to 28×28 images, 32 above).
+    #[arg(long)]
+    batch: Option<usize>,
+    /// auto (a hardware GPU if found, else CPU) | cpu | gpu
+    #[arg(long, default_value = "auto")]
+    device: DeviceChoice,
+    /// Keep only these classes (comma-separated names), labelled in this order.
+    #[arg(long, value_delimiter = ',')]
+    classes: Option<Vec<String>>,
+    /// Keep the first N images of each class (before the train/held-out split).
+    #[arg(long)]
+    limit: Option<usize>,
+    /// Sketches generated per class (80 % train, 20 % held out).
+    #[arg(long, default_value_t = remap_session::DEFAULT_SKETCHES_PER_CLASS)]
+    per_class: usize,
+    /// Generation seed of the sketches.
+    #[arg(long, default_value_t = 0)]
+    data_seed: u64,
+    /// A built-in search space (remap-2019) or a JSON/TOML search-space file.
+    #[arg(long, default_value = "remap-2019")]
+    space: String,
+    /// Sampled models have at most this many parameters.
+    #[arg(long, default_value_t = remap_sampling::DEFAULT_MAX_PARAMS)]
+    max_params: u64,
+    #[command(flatten)]
+    db: DbArg,
+}
+
+#[derive(Args)]
+pub struct RunArgs {
+    name: String,
+    /// Jobs trained at once.
+    #[arg(long, default_value_t = 1)]
+    concurrency: usize,
+    #[command(flatten)]
+    db: DbArg,
+}
+
+#[derive(Args)]
+pub struct StatusArgs {
+    name: String,
+    /// One JSON object per model (JSON Lines).
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    db: DbArg,
+}
+
+#[derive(Args)]
+pub struct AblateArgs {
+    name: String,
+    /// The parent model's id (see `remap session status`).
+    #[arg(long)]
+    model: i64,
+    /// Hidden layers to remove one at a time, e.g. 0,2 (default: all).
+    #[arg(long, value_delimiter = ',')]
+    layers: Option<Vec<usize>>,
+    /// Children with more parameters are dropped.
+    #[arg(long)]
+    max_params: Option<u64>,
+    #[command(flatten)]
+    db: DbArg,
+}
+
+#[derive(Args)]
+pub struct VaryArgs {
+    name: String,
+    /// The parent model's id (see `remap session status`).
+    #[arg(long)]
+    model: i64,
+    /// Number of children.
+    #[arg(long, default_value_t = 5)]
+    count: usize,
+    /// K: each child gets 1..K changes.
+    #[arg(long, default_value_t = 3)]
+    changes: usize,
+    /// Seed of the random draws (default: the session seed plus the session's model count,
+    /// so that repeated requests differ).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Allowed operations: insert,remove,replace,reparametrize (default: all).
+    #[arg(long, value_delimiter = ',', value_parser = parse_op)]
+    ops: Option<Vec<Operation>>,
+    /// Layer types an insert or replace may create, e.g. conv2d,dropout (default: all).
+    #[arg(long, value_delimiter = ',', value_parser = parse_kind)]
+    types: Option<Vec<LayerKind>>,
+    /// Positions that may change: hidden-layer indices, and the layer count for the slot
+    /// before the head (default: all).
+    #[arg(long, value_delimiter = ',')]
+    layers: Option<Vec<usize>>,
+    /// Children with more parameters are dropped.
+    #[arg(long)]
+    max_params: Option<u64>,
+    /// Re-draws of one child before it is reported as not made.
+    #[arg(long, default_value_t = remap_sampling::DEFAULT_MAX_ATTEMPTS)]
+    max_attempts: usize,
+    #[command(flatten)]
+    db: DbArg,
+}
+
+fn parse_op(text: &str) -> Result<Operation, String> {
+    Operation::from_name(text).ok_or_else(|| {
+        format!("unknown operation `{text}` (insert, remove, replace, reparametrize)")
+    })
+}
+
+fn parse_kind(text: &str) -> Result<LayerKind, String> {
+    LayerKind::from_name(text).ok_or_else(|| {
+        format!(
+            "unknown layer type `{text}` (conv2d, maxpool2d, avgpool2d, dense, activation, dropout)"
+        )
+    })
+}
+
+pub fn run(command: SessionCommand) -> Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        match command {
+            SessionCommand::New(args) => new(args).await,
+            SessionCommand::List(args) => list(args).await,
+            SessionCommand::Run(args) => train(args).await,
+            SessionCommand::Status(args) => status(args).await,
+            SessionCommand::Ablate(args) => ablate(args).await,
+            SessionCommand::Vary(args) => vary(args).await,
+        }
+    })
+}
+
+async fn open(db: &DbArg) -> Result<Store> {
+    let location = match &db.db {
+        Some(text) => Location::parse(text)?,
+        None => Location::embedded()?,
+    };
+    Ok(Store::open(&location).await?)
+}
+
+async fn new(args: NewArgs) -> Result<ExitCode> {
+    if args.models == 0 {
+        bail!("--models must be at least 1");
+    }
+    let store = open(&args.db).await?;
+    let space = SearchSpace::from_name_or_file(&args.space)?;
+    let spec = SessionSpec {
+        data: DataOptions {
+            classes: args.classes,
+            limit: args.limit,
+            seed: args.data_seed,
+            per_class: args.per_class,
+            ..DataOptions::default()
+        },
+        seed: args.seed,
+        training: TrainingSettings {
+            epochs: args.epochs,
+            batch: args.batch,
+            device: args.device,
+        },
+        models: args.models,
+        space,
+        max_params: args.max_params,
+        ..SessionSpec::new(args.name, args.dataset)
+    };
+    let (session, queued) = create_session(&store, &spec).await?;
+    eprintln!(
+        "session `{}` ({}): {} models sampled and queued; train them with `remap session run {}`",
+        session.name,
+        session.dataset,
+        queued.len(),
+        session.name
+    );
+    store.close().await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn list(args: DbArg) -> Result<ExitCode> {
+    let store = open(&args).await?;
+    println!(
+        "{:<24} {:<24} {:>6} {:>6} {:>6} {:>6}",
+        "name", "dataset", "models", "queued", "done", "failed"
+    );
+    for session in store.sessions().await? {
+        let models = store.models(session.id).await?.len();
+        let jobs = store.jobs(session.id).await?;
+        let count = |wanted: &[JobStatus]| {
+            jobs.iter()
+                .filter(|job| wanted.contains(&job.status))
+                .count()
+        };
+        println!(
+            "{:<24} {:<24} {:>6} {:>6} {:>6} {:>6}",
+            session.name,
+            session.dataset,
+            models,
+            count(&[JobStatus::Queued, JobStatus::Running]),
+            count(&[JobStatus::Done, JobStatus::Diverged]),
+            count(&[JobStatus::Failed, JobStatus::Cancelled]),
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn train(args: RunArgs) -> Result<ExitCode> {
+    let store = open(&args.db).await?;
+    let session = store.session_by_name(&args.name).await?;
+    // A data set that disappeared is reported once, before any job is claimed (and failed).
+    let check = session.clone();
+    tokio::task::spawn_blocking(move || load_session_data(&check))
+        .await
+        .context("loading the data set crashed")?
+        .with_context(|| {
+            format!(
+                "session `{}` cannot train; its jobs stay queued",
+                session.name
+            )
+        })?;
+    let jobs = store.jobs(session.id).await?;
+    let pending = jobs.iter().filter(|job| !job.status.is_final()).count();
+    if pending == 0 {
+        eprintln!("session `{}`: nothing queued", session.name);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut config = SchedulerConfig::new(default_worker_id());
+    config.scope = Some(session.id);
+    config.concurrency = args.concurrency.max(1);
+    let scheduler = Scheduler::new(store.clone(), Arc::new(TrainerRunner::new()), config);
+    let events = scheduler.subscribe();
+    let interrupted = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stopper = scheduler.clone();
+    let flag = interrupted.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("stopping: running jobs resume from their last epoch next time");
+            flag.store(true, std::sync::atomic::Ordering::SeqCst);
+            stopper.stop();
+        }
+    });
+    let bars = tokio::spawn(show_progress(events, pending as u64));
+    let result = scheduler.run(RunUntil::Empty).await;
+    bars.abort();
+    result?;
+    let rows = model_rows(&store, session.id).await?;
+    let done = rows
+        .iter()
+        .filter(|row| row.status == Some(JobStatus::Done))
+        .count();
+    let best = rows
+        .iter()
+        .filter_map(|row| row.val_accuracy.map(|acc| (acc, row.id)))
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    eprintln!(
+        "session `{}`: {done} of {} models done{}{}",
+        session.name,
+        rows.len(),
+        best.map(|(acc, id)| format!(", best validation accuracy {acc:.4} (model {id})"))
+            .unwrap_or_default(),
+        if interrupted.load(std::sync::atomic::Ordering::SeqCst) {
+            "; interrupted"
+        } else {
+            ""
+        }
+    );
+    store.close().await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// An overall bar of jobs and a bar of batches per running job.
+async fn show_progress(mut events: tokio::sync::broadcast::Receiver<QueueEvent>, pending: u64) {
+    let multi = MultiProgress::new();
+    let total = multi.add(ProgressBar::new(pending));
+    total.set_style(
+        ProgressStyle::with_template("jobs  [{bar:30}] {pos}/{len}  {elapsed_precise}  {msg}")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    let job_style =
+        ProgressStyle::with_template("  {prefix:<18} [{bar:30}] {pos}/{len} batches  {msg}")
+            .expect("valid template")
+            .progress_chars("=> ");
+    let mut running: HashMap<i64, ProgressBar> = HashMap::new();
+    loop {
+        let event = match events.recv().await {
+            Ok(event) => event,
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+            Err(_) => break,
+        };
+        match event {
+            QueueEvent::Job {
+                job_id,
+                model_id,
+                status,
+                error,
+                ..
+            } => match status {
+                JobStatus::Running => {
+                    let bar = multi.add(ProgressBar::new(0));
+                    bar.set_style(job_style.clone());
+                    bar.set_prefix(format!("model {model_id} (job {job_id})"));
+                    running.insert(job_id, bar);
+                }
+                JobStatus::Queued => {
+                    if let Some(bar) = running.remove(&job_id) {
+                        bar.finish_and_clear();
+                    }
+                }
+                finished => {
+                    if let Some(bar) = running.remove(&job_id) {
+                        bar.finish_and_clear();
+                    }
+                    total.inc(1);
+                    if let Some(error) = error {
+                        total.println(format!("model {model_id}: {finished}: {error}"));
+                    } else if finished != JobStatus::Done {
+                        total.println(format!("model {model_id}: {finished}"));
+                    }
+                }
+            },
+            QueueEvent::Batch {
+                job_id,
+                epoch,
+                epochs,
+                batch,
+                batches,
+                eta_seconds,
+            } => {
+                if let Some(bar) = running.get(&job_id) {
+                    bar.set_length(u64::from(batches));
+                    bar.set_position(u64::from(batch));
+                    bar.set_message(format!(
+                        "epoch {epoch}/{epochs}{}",
+                        eta_seconds
+                            .map(|s| format!(", {s:.0} s left"))
+                            .unwrap_or_default()
+                    ));
+                }
+            }
+            QueueEvent::Epoch {
+                job_id, metrics, ..
+            } => {
+                if running.contains_key(&job_id) {
+                    total.set_message(format!(
+                        "last epoch: job {job_id} epoch {} val acc {:.4}",
+                        metrics.epoch, metrics.val_accuracy
+                    ));
+                }
+            }
+            QueueEvent::Idle => break,
+            _ => {}
+        }
+    }
+    total.finish_and_clear();
+}
+
+async fn status(args: StatusArgs) -> Result<ExitCode> {
+    let store = open(&args.db).await?;
+    let session = store.session_by_name(&args.name).await?;
+    let rows = model_rows(&store, session.id).await?;
+    if args.json {
+        for row in &rows {
+            println!("{}", serde_json::to_string(row)?);
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{:>5} {:<16} {:<11} {:>6} {:>9} {:>9} {:>7} {:>7}  summary",
+        "model", "hash", "origin", "parent", "params", "status", "epochs", "val acc"
+    );
+    for row in &rows {
+        println!(
+            "{:>5} {:<16} {:<11} {:>6} {:>9} {:>9} {:>7} {:>7}  {}",
+            row.id,
+            row.hash,
+            row.origin.name(),
+            row.parent.map(|p| p.to_string()).unwrap_or_default(),
+            row.params,
+            row.status.map(|s| s.name()).unwrap_or("-"),
+            format!("{}/{}", row.epochs_done, row.epochs),
+            row.val_accuracy
+                .map(|a| format!("{a:.4}"))
+                .unwrap_or_default(),
+            row.summary
+        );
+    }
+    let mut counts: Vec<(JobStatus, usize)> = JobStatus::ALL
+        .iter()
+        .map(|&s| (s, rows.iter().filter(|r| r.status == Some(s)).count()))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    counts.sort_by_key(|(s, _)| s.name());
+    let counts: Vec<String> = counts.iter().map(|(s, n)| format!("{n} {s}")).collect();
+    eprintln!(
+        "session `{}` ({}): {} models; {}",
+        session.name,
+        session.dataset,
+        rows.len(),
+        counts.join(", ")
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn parent_in(store: &Store, name: &str, model: i64) -> Result<remap_store::Session> {
+    let session = store.session_by_name(name).await?;
+    let parent = store.model(model).await?;
+    if parent.session_id != session.id {
+        bail!("model {model} is not in session `{name}` (see `remap session status {name}`)");
+    }
+    Ok(session)
+}
+
+fn report(children: &Children) -> ExitCode {
+    for (model, job) in &children.queued {
+        println!(
+            "{}",
+            serde_json::json!({
+                "id": model.id,
+                "hash": model.hash,
+                "origin": model.origin,
+                "parent": model.parent_id,
+                "params": model.params,
+                "changes": model.changes,
+                "job": job.id,
+                "architecture": model.architecture,
+            })
+        );
+    }
+    for skipped in &children.skipped {
+        eprintln!("skipped: {}", skipped.reason);
+    }
+    if children.dropped_over_budget > 0 {
+        eprintln!(
+            "{} children over the parameter budget dropped",
+            children.dropped_over_budget
+        );
+    }
+    eprintln!(
+        "{} children of model {} queued",
+        children.queued.len(),
+        children.parent.id
+    );
+    ExitCode::SUCCESS
+}
+
+async fn ablate(args: AblateArgs) -> Result<ExitCode> {
+    let store = open(&args.db).await?;
+    parent_in(&store, &args.name, args.model).await?;
+    let request = AblationRequest {
+        layers: args.layers,
+        max_params: args.max_params,
+        existing: Vec::new(),
+    };
+    Ok(report(
+        &generate_ablations(&store, args.model, &request).await?,
+    ))
+}
+
+async fn vary(args: VaryArgs) -> Result<ExitCode> {
+    if args.changes == 0 {
+        bail!("--changes must be at least 1");
+    }
+    let store = open(&args.db).await?;
+    let session = parent_in(&store, &args.name, args.model).await?;
+    let seed = match args.seed {
+        Some(seed) => seed,
+        None => session
+            .seed
+            .wrapping_add(store.models(session.id).await?.len() as u64),
+    };
+    let request = VariationRequest {
+        count: args.count,
+        max_changes: args.changes,
+        seed,
+        layers: args.layers,
+        restriction: Restriction {
+            ops: args.ops,
+            types: args.types,
+            ..Restriction::default()
+        },
+        max_params: args.max_params,
+        max_attempts: args.max_attempts,
+        ..VariationRequest::default()
+    };
+    Ok(report(
+        &generate_variations(&store, args.model, &request).await?,
+    ))
+}

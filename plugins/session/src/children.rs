@@ -1,0 +1,106 @@
+//! Children of a stored model (ablations and variations), stored with their lineage and
+//! queued to train for the parent's epochs.
+
+use remap_sampling::{AblationRequest, Child, Generated, SearchSpace, Skipped, VariationRequest};
+use remap_store::{Job, Model, ModelId, NewModel, Origin, Store};
+
+use crate::error::SessionError;
+
+/// What a generation request added to the session.
+#[derive(Clone, Debug)]
+pub struct Children {
+    pub parent: Model,
+    /// New models and their jobs, in generation order.
+    pub queued: Vec<(Model, Job)>,
+    /// Children not made (invalid, duplicate of a model of the session, …).
+    pub skipped: Vec<Skipped>,
+    /// Children over the parameter budget.
+    pub dropped_over_budget: usize,
+}
+
+/// One child per selected layer of `model` with that layer removed. `request.existing` is
+/// filled with the session's hashes, so no child repeats a model of the session.
+pub async fn generate_ablations(
+    store: &Store,
+    model: ModelId,
+    request: &AblationRequest,
+) -> Result<Children, SessionError> {
+    let parent = store.model(model).await?;
+    let mut request = request.clone();
+    request.existing = session_hashes(store, &parent).await?;
+    let generated = remap_sampling::ablate(&parent.architecture, &request)?;
+    store_children(store, parent, generated).await
+}
+
+/// `request.count` variations of `model` drawn from its session's search space; no child
+/// repeats a model of the session.
+pub async fn generate_variations(
+    store: &Store,
+    model: ModelId,
+    request: &VariationRequest,
+) -> Result<Children, SessionError> {
+    let parent = store.model(model).await?;
+    let session = store.session(parent.session_id).await?;
+    let space: SearchSpace = serde_json::from_value(session.search_space.clone()).map_err(|e| {
+        SessionError::Settings {
+            session: session.name.clone(),
+            column: "search_space",
+            detail: e.to_string(),
+        }
+    })?;
+    let mut request = request.clone();
+    request.existing = session_hashes(store, &parent).await?;
+    let generated = remap_sampling::vary(&parent.architecture, &space, &request)?;
+    store_children(store, parent, generated).await
+}
+
+async fn session_hashes(store: &Store, parent: &Model) -> Result<Vec<String>, SessionError> {
+    Ok(store
+        .models(parent.session_id)
+        .await?
+        .into_iter()
+        .map(|model| model.hash)
+        .collect())
+}
+
+async fn store_children(
+    store: &Store,
+    parent: Model,
+    generated: Generated,
+) -> Result<Children, SessionError> {
+    let mut skipped = generated.skipped;
+    let mut queued = Vec::new();
+    for child in generated.children {
+        let Child {
+            architecture,
+            origin,
+            changes,
+            hash,
+            ..
+        } = child;
+        let new = NewModel {
+            architecture,
+            origin: Origin::from_name(origin.name()).unwrap_or(Origin::Variation),
+            parent_id: Some(parent.id),
+            changes,
+            epochs: parent.epochs,
+        };
+        let (model, created) = store.add_model(parent.session_id, &new).await?;
+        if !created {
+            // Another process added it since the hashes were read.
+            skipped.push(Skipped {
+                layer: None,
+                reason: format!("model {} of the session already has hash {hash}", model.id),
+            });
+            continue;
+        }
+        let job = store.enqueue(model.id, None).await?;
+        queued.push((model, job));
+    }
+    Ok(Children {
+        parent,
+        queued,
+        skipped,
+        dropped_over_budget: generated.dropped_over_budget,
+    })
+}

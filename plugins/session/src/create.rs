@@ -1,0 +1,135 @@
+//! Creating a session: REMAP's preprocessing stage samples the initial models with the
+//! session seed, stores them and queues them all.
+
+use std::collections::HashSet;
+
+use remap_architecture::Input;
+use remap_sampling::{DEFAULT_MAX_PARAMS, Sampler, SearchSpace};
+use remap_store::{Job, Model, NewModel, NewSession, Origin, Session, Store};
+
+use crate::data::load_data;
+use crate::error::SessionError;
+use crate::settings::{DataOptions, TrainingSettings};
+
+/// Initial models of a session when not told otherwise.
+pub const DEFAULT_MODELS: usize = 50;
+
+/// Draws per requested model before sampling gives up finding distinct architectures.
+const DRAWS_PER_MODEL: usize = 100;
+
+/// Everything a new session is made of.
+#[derive(Clone, Debug)]
+pub struct SessionSpec {
+    pub name: String,
+    /// A data set source: `sketches`, `quickdraw:DIR`, `cifar10:DIR`, `mnist:DIR`, `folder:DIR`.
+    pub dataset: String,
+    pub data: DataOptions,
+    /// Seeds the sampling of the initial models and every training run.
+    pub seed: u64,
+    pub training: TrainingSettings,
+    /// Initial models (distinct architectures).
+    pub models: usize,
+    pub space: SearchSpace,
+    /// Sampled models have at most this many parameters.
+    pub max_params: u64,
+}
+
+impl SessionSpec {
+    /// A spec with REMAP's defaults: 50 models of the `remap-2019` space, seed 0.
+    pub fn new(name: impl Into<String>, dataset: impl Into<String>) -> Self {
+        SessionSpec {
+            name: name.into(),
+            dataset: dataset.into(),
+            data: DataOptions::default(),
+            seed: 0,
+            training: TrainingSettings::default(),
+            models: DEFAULT_MODELS,
+            space: SearchSpace::remap_2019(),
+            max_params: DEFAULT_MAX_PARAMS,
+        }
+    }
+}
+
+/// Creates the session, samples its models and queues them in sampling order. The data set
+/// is loaded once to learn its input shape and classes (and to fail early if it is missing).
+pub async fn create_session(
+    store: &Store,
+    spec: &SessionSpec,
+) -> Result<(Session, Vec<(Model, Job)>), SessionError> {
+    if spec.training.epochs == 0 {
+        return Err(SessionError::Invalid("epochs must be at least 1".into()));
+    }
+    if store.find_session(&spec.name).await?.is_some() {
+        return Err(remap_store::StoreError::SessionExists(spec.name.clone()).into());
+    }
+    let (dataset, data) = (spec.dataset.clone(), spec.data.clone());
+    let loaded = tokio::task::spawn_blocking(move || load_data(&dataset, &data))
+        .await
+        .map_err(|e| SessionError::Invalid(format!("loading the data set crashed: {e}")))??;
+    let input = Input {
+        height: loaded.height,
+        width: loaded.width,
+        channels: loaded.channels,
+    };
+    let classes = loaded.classes.len() as u32;
+    drop(loaded);
+
+    let architectures = sample_distinct(spec, input, classes)?;
+    let session = store
+        .create_session(&NewSession {
+            name: spec.name.clone(),
+            dataset: spec.dataset.clone(),
+            dataset_options: spec.data.to_value(),
+            search_space: serde_json::to_value(&spec.space)
+                .map_err(|e| SessionError::Invalid(format!("search space: {e}")))?,
+            seed: spec.seed,
+            training: spec.training.to_value(),
+        })
+        .await?;
+    let mut queued = Vec::with_capacity(architectures.len());
+    for architecture in architectures {
+        let (model, _) = store
+            .add_model(
+                session.id,
+                &NewModel {
+                    architecture,
+                    origin: Origin::Sampled,
+                    parent_id: None,
+                    changes: Vec::new(),
+                    epochs: spec.training.epochs,
+                },
+            )
+            .await?;
+        let job = store.enqueue(model.id, None).await?;
+        queued.push((model, job));
+    }
+    Ok((session, queued))
+}
+
+/// `spec.models` distinct architectures from the session's seeded sampler.
+fn sample_distinct(
+    spec: &SessionSpec,
+    input: Input,
+    classes: u32,
+) -> Result<Vec<remap_architecture::Architecture>, SessionError> {
+    let mut sampler = Sampler::new(spec.space.clone(), input, classes, spec.seed)
+        .with_max_params(spec.max_params);
+    let mut seen = HashSet::new();
+    let mut out = Vec::with_capacity(spec.models);
+    let mut draws = 0;
+    while out.len() < spec.models {
+        if draws >= spec.models.max(1) * DRAWS_PER_MODEL {
+            return Err(SessionError::Invalid(format!(
+                "found only {} distinct architectures in {draws} draws (asked for {})",
+                out.len(),
+                spec.models
+            )));
+        }
+        draws += 1;
+        let arch = sampler.try_sample()?;
+        if seen.insert(arch.hash()) {
+            out.push(arch);
+        }
+    }
+    Ok(out)
+}
