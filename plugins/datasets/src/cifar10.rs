@@ -77,32 +77,17 @@ pub(crate) fn load(dir: &Path, options: &LoadOptions) -> Result<Dataset, Dataset
 /// Class names from `batches.meta.txt` (one per line) if present, else the standard ones.
 fn class_names(dir: &Path) -> Result<Vec<String>, DatasetError> {
     let path = dir.join("batches.meta.txt");
-    match std::fs::read_to_string(&path) {
-        Ok(text) => {
-            let names: Vec<String> = text
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .map(String::from)
-                .collect();
-            if names.len() != CLASSES.len() {
-                return Err(DatasetError::malformed(
-                    &path,
-                    format!("{} class names, expected 10 (one per line)", names.len()),
-                ));
-            }
-            Ok(names)
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            if !dir.is_dir() {
-                return Err(DatasetError::Missing {
-                    path: dir.into(),
-                    what: "CIFAR-10 folder with data_batch_1..5.bin and test_batch.bin".into(),
-                });
-            }
-            Ok(CLASSES.iter().map(|s| s.to_string()).collect())
-        }
-        Err(e) => Err(DatasetError::io(path, e)),
+    match crate::class_names::read_optional(&path)? {
+        Some(names) if names.len() != CLASSES.len() => Err(DatasetError::malformed(
+            &path,
+            format!("{} class names, expected 10 (one per line)", names.len()),
+        )),
+        Some(names) => Ok(names),
+        None if !dir.is_dir() => Err(DatasetError::Missing {
+            path: dir.into(),
+            what: "CIFAR-10 folder with data_batch_1..5.bin and test_batch.bin".into(),
+        }),
+        None => Ok(CLASSES.iter().map(|s| s.to_string()).collect()),
     }
 }
 

@@ -3,6 +3,7 @@
 //! the training set's per-channel normalisation).
 
 pub mod cifar10;
+mod class_names;
 mod dataset;
 mod error;
 mod folder;

@@ -48,26 +48,13 @@ pub(crate) fn load(dir: &Path, options: &LoadOptions) -> Result<Dataset, Dataset
 
 fn class_names(dir: &Path) -> Result<Vec<String>, DatasetError> {
     let path = dir.join("classes.txt");
-    match std::fs::read_to_string(&path) {
-        Ok(text) => {
-            let names: Vec<String> = text
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .map(String::from)
-                .collect();
-            if names.is_empty() {
-                return Err(DatasetError::malformed(
-                    &path,
-                    "no class names (one per line)",
-                ));
-            }
-            Ok(names)
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            Ok((0..10).map(|d| d.to_string()).collect())
-        }
-        Err(e) => Err(DatasetError::io(path, e)),
+    match crate::class_names::read_optional(&path)? {
+        Some(names) if names.is_empty() => Err(DatasetError::malformed(
+            &path,
+            "no class names (one per line)",
+        )),
+        Some(names) => Ok(names),
+        None => Ok((0..10).map(|d| d.to_string()).collect()),
     }
 }
 
