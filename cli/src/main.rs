@@ -5,6 +5,8 @@ mod arch;
 mod input;
 mod metrics;
 mod sampling;
+mod session;
+mod training;
 
 use std::process::ExitCode;
 
@@ -36,6 +38,13 @@ enum Command {
     Distance(metrics::DistanceArgs),
     /// Lay out a distance matrix in 2-D (metric MDS) as JSON coordinates and stress.
     Project(metrics::ProjectArgs),
+    /// Train one architecture on a data set (spec §5) and save its results and weights.
+    Train(training::TrainArgs),
+    /// Predict held-out labels with the weights of a finished `remap train` run.
+    Predict(training::PredictArgs),
+    /// Sessions: sample, queue and train models headless (persisted in the session database).
+    #[command(subcommand)]
+    Session(session::SessionCommand),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +57,9 @@ fn main() -> ExitCode {
         Command::Vary(args) => sampling::vary_command(args),
         Command::Distance(args) => metrics::distance_command(args),
         Command::Project(args) => metrics::project_command(args),
+        Command::Train(args) => training::run_train(args),
+        Command::Predict(args) => training::run_predict(args),
+        Command::Session(cmd) => session::run(cmd),
     };
     match result {
         Ok(code) => code,

@@ -13,8 +13,8 @@ use remap_architecture::Architecture;
 use remap_datasets::{DatasetSource, LoadOptions};
 use remap_training::checkpoint::write_atomic;
 use remap_training::{
-    Checkpoint, DeviceChoice, Progress, Protocol, TrainOptions, TrainingData, batcher::Batcher,
-    device, evaluate, load_weights, save_weights, train,
+    Checkpoint, Dataset, DeviceChoice, Progress, Protocol, TrainOptions, batcher::Batcher, device,
+    evaluate, load_weights, save_weights, train,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -100,11 +100,9 @@ impl RunConfig {
     }
 }
 
-fn load_data(spec: &str, options: &LoadOptions) -> Result<TrainingData> {
+fn load_data(spec: &str, options: &LoadOptions) -> Result<Dataset> {
     let source: DatasetSource = spec.parse().with_context(|| format!("--dataset {spec}"))?;
-    let dataset =
-        remap_datasets::load(&source, options).with_context(|| format!("loading {spec}"))?;
-    Ok(dataset.into())
+    remap_datasets::load(&source, options).with_context(|| format!("loading {spec}"))
 }
 
 pub fn run_train(args: TrainArgs) -> Result<ExitCode> {
@@ -257,7 +255,7 @@ pub fn run_train(args: TrainArgs) -> Result<ExitCode> {
 }
 
 /// The predicted label of every held-out image, in order, with the class names.
-fn predictions_json(data: &TrainingData, predictions: &[u32]) -> String {
+fn predictions_json(data: &Dataset, predictions: &[u32]) -> String {
     let v = json!({
         "dataset": data.name,
         "classes": data.classes,

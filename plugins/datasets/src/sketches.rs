@@ -155,8 +155,8 @@ fn shape(class: usize, draw: &mut Draws) -> Vec<Vec<Point>> {
             ]
         }
         "wave" => {
-            let half_periods = draw.range(2.0, 4.0);
-            let amplitude = draw.range(0.3, 0.45);
+            let half_periods = draw.range(3.0, 4.5);
+            let amplitude = draw.range(0.4, 0.55);
             let phase = draw.range(0.0, TAU);
             let steps = 40;
             vec![
@@ -169,8 +169,8 @@ fn shape(class: usize, draw: &mut Draws) -> Vec<Vec<Point>> {
             ]
         }
         "arrow" => {
-            let head = draw.range(0.35, 0.5);
-            let spread = draw.range(0.4, 0.75);
+            let head = draw.range(0.45, 0.6);
+            let spread = draw.range(0.5, 0.8);
             let (hx, hy) = polar(head, spread);
             vec![
                 vec![(-1.0, 0.0), (1.0, 0.0)],
@@ -211,7 +211,7 @@ fn shape(class: usize, draw: &mut Draws) -> Vec<Vec<Point>> {
 
 /// Splits strokes into short pieces and moves every vertex a little, as a hand would.
 fn jitter(strokes: Vec<Vec<Point>>, draw: &mut Draws) -> Vec<Vec<Point>> {
-    let amount = draw.range(0.0, 0.045);
+    let amount = draw.range(0.0, 0.035);
     strokes
         .into_iter()
         .map(|stroke| {
@@ -268,7 +268,7 @@ fn place(strokes: Vec<Vec<Point>>, class: usize, draw: &mut Draws) -> Vec<Vec<Po
     let span = SIZE as f64 - 2.0 * margin;
     let (x0, x1, y0, y1) = bounds(&strokes);
     let extent = (x1 - x0).max(y1 - y0).max(1e-9);
-    let scale = draw.range(0.6, 1.0) * span / extent;
+    let scale = draw.range(0.7, 1.0) * span / extent;
     let dx = margin - x0 * scale + draw.range(0.0, span - (x1 - x0) * scale);
     let dy = margin - y0 * scale + draw.range(0.0, span - (y1 - y0) * scale);
     for point in strokes.iter_mut().flatten() {
@@ -381,6 +381,6 @@ mod tests {
         let sum: u64 = (0..10)
             .map(|c| draw(c, 3, 1).iter().map(|&p| p as u64).sum::<u64>())
             .sum();
-        assert_eq!(sum, 257_068);
+        assert_eq!(sum, 277_447);
     }
 }

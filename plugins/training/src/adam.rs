@@ -140,7 +140,7 @@ impl Adam {
 fn to_vec(t: &Tensor<1>) -> Vec<f32> {
     t.clone()
         .into_data()
-        .to_vec::<f32>()
+        .try_to_vec::<f32>()
         .expect("optimizer moments are f32")
 }
 
@@ -242,7 +242,7 @@ mod tests {
     }
 
     fn weights(net: &Linear) -> Vec<f32> {
-        net.weight.val().into_data().to_vec::<f32>().unwrap()
+        net.weight.val().into_data().try_to_vec::<f32>().unwrap()
     }
 
     #[test]

@@ -76,7 +76,7 @@ mod tests {
         let device = Device::flex();
         let x = b.images(&pixels, &[1, 0], &device);
         assert_eq!(x.dims(), [2, 2, 1, 2]);
-        let v = x.into_data().to_vec::<f32>().unwrap();
+        let v = x.into_data().try_to_vec::<f32>().unwrap();
         let expect = [
             1.0,
             0.0,
@@ -96,6 +96,9 @@ mod tests {
     fn labels_follow_indices() {
         let device = Device::flex();
         let t = Batcher::labels(&[3, 1, 4], &[2, 0], &device);
-        assert_eq!(t.into_data().to_vec::<i64>().unwrap(), vec![4, 3]);
+        assert_eq!(
+            t.into_data().convert::<i64>().try_to_vec::<i64>().unwrap(),
+            vec![4, 3]
+        );
     }
 }

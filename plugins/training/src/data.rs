@@ -1,58 +1,9 @@
-//! The images a run trains and validates on, and the seeded order it visits them in.
+//! Checks on the data a run trains and validates on, and the seeded order it visits them in.
 
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
-use serde::{Deserialize, Serialize};
-
-/// One split: N×C×H×W bytes and N labels.
-#[derive(Debug, Clone, Default)]
-pub struct Split {
-    pub images: Vec<u8>,
-    pub labels: Vec<u32>,
-}
-
-impl Split {
-    /// Number of images.
-    pub fn len(&self) -> usize {
-        self.labels.len()
-    }
-
-    /// Whether the split holds no image.
-    pub fn is_empty(&self) -> bool {
-        self.labels.is_empty()
-    }
-}
-
-/// Per-channel normalisation on the 0–1 scale.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Normalization {
-    pub mean: Vec<f32>,
-    pub std: Vec<f32>,
-}
-
-impl Normalization {
-    /// No normalisation beyond scaling to 0–1.
-    pub fn identity() -> Self {
-        Self {
-            mean: vec![0.0],
-            std: vec![1.0],
-        }
-    }
-}
-
-/// Everything training needs to know about the data.
-#[derive(Debug, Clone)]
-pub struct TrainingData {
-    pub name: String,
-    pub classes: Vec<String>,
-    pub height: u32,
-    pub width: u32,
-    pub channels: u32,
-    pub train: Split,
-    pub held_out: Split,
-    pub normalization: Normalization,
-}
+use remap_datasets::Dataset;
 
 /// Mismatch between the data and what a run needs.
 #[derive(Debug, thiserror::Error)]
@@ -76,60 +27,29 @@ pub enum DataError {
     Empty { split: &'static str },
 }
 
-impl TrainingData {
-    /// Bytes per image.
-    pub fn image_len(&self) -> usize {
-        (self.channels * self.height * self.width) as usize
-    }
-
-    /// Checks sizes and labels so training never indexes out of bounds.
-    pub fn check(&self) -> Result<(), DataError> {
-        for (split, s) in [("train", &self.train), ("held-out", &self.held_out)] {
-            if s.is_empty() {
-                return Err(DataError::Empty { split });
-            }
-            if s.images.len() != s.len() * self.image_len() {
-                return Err(DataError::Size {
-                    split,
-                    images: s.images.len(),
-                    labels: s.len(),
-                    per_image: self.image_len(),
-                });
-            }
-            if let Some(&label) = s.labels.iter().find(|&&l| l as usize >= self.classes.len()) {
-                return Err(DataError::Label {
-                    split,
-                    label,
-                    classes: self.classes.len(),
-                });
-            }
+/// Checks sizes and labels so training never indexes out of bounds.
+pub fn check(data: &Dataset) -> Result<(), DataError> {
+    for (split, s) in [("train", &data.train), ("held-out", &data.held_out)] {
+        if s.is_empty() {
+            return Err(DataError::Empty { split });
         }
-        Ok(())
-    }
-}
-
-impl From<remap_datasets::Dataset> for TrainingData {
-    fn from(d: remap_datasets::Dataset) -> Self {
-        Self {
-            name: d.name,
-            classes: d.classes,
-            height: d.height,
-            width: d.width,
-            channels: d.channels,
-            train: Split {
-                images: d.train.images,
-                labels: d.train.labels,
-            },
-            held_out: Split {
-                images: d.held_out.images,
-                labels: d.held_out.labels,
-            },
-            normalization: Normalization {
-                mean: d.normalization.mean,
-                std: d.normalization.std,
-            },
+        if s.images.len() != s.len() * data.image_len() {
+            return Err(DataError::Size {
+                split,
+                images: s.images.len(),
+                labels: s.len(),
+                per_image: data.image_len(),
+            });
+        }
+        if let Some(&label) = s.labels.iter().find(|&&l| l as usize >= data.classes.len()) {
+            return Err(DataError::Label {
+                split,
+                label,
+                classes: data.classes.len(),
+            });
         }
     }
+    Ok(())
 }
 
 /// The order of the training images in `epoch`: a shuffle seeded by the run seed and the
@@ -145,6 +65,7 @@ pub fn epoch_order(n: usize, seed: u64, epoch: usize) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use remap_datasets::{Normalization, Split};
 
     #[test]
     fn order_is_a_seeded_permutation() {
@@ -159,7 +80,7 @@ mod tests {
 
     #[test]
     fn check_rejects_bad_labels_and_sizes() {
-        let mut d = TrainingData {
+        let mut d = Dataset {
             name: "t".into(),
             classes: vec!["a".into(), "b".into()],
             height: 1,
@@ -173,13 +94,13 @@ mod tests {
                 images: vec![0; 2],
                 labels: vec![1],
             },
-            normalization: Normalization::identity(),
+            normalization: Normalization::identity(1),
         };
-        d.check().unwrap();
+        check(&d).unwrap();
         d.held_out.labels[0] = 2;
-        assert!(matches!(d.check(), Err(DataError::Label { label: 2, .. })));
+        assert!(matches!(check(&d), Err(DataError::Label { label: 2, .. })));
         d.held_out.labels[0] = 1;
         d.train.images.pop();
-        assert!(matches!(d.check(), Err(DataError::Size { .. })));
+        assert!(matches!(check(&d), Err(DataError::Size { .. })));
     }
 }

@@ -5,9 +5,9 @@ use burn::nn::loss::CrossEntropyLossConfig;
 use burn::tensor::Device;
 
 use crate::batcher::Batcher;
-use crate::data::Split;
 use crate::model::Net;
 use crate::results::accuracy;
+use remap_datasets::Split;
 
 /// A split's mean loss, accuracy and the predicted label of every image, in split order.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,7 +41,7 @@ pub fn evaluate(
             predicted
                 .into_data()
                 .convert::<i64>()
-                .to_vec::<i64>()
+                .try_to_vec::<i64>()
                 .expect("integer predictions")
                 .into_iter()
                 .map(|p| p as u32),

@@ -15,11 +15,11 @@ pub mod trainer;
 
 pub use burn;
 pub use checkpoint::{Checkpoint, CheckpointError, load_weights, save_weights};
-pub use data::{Normalization, Split, TrainingData};
 pub use device::{DeviceChoice, DeviceError, SelectedDevice};
 pub use evaluate::{Evaluation, evaluate};
 pub use model::{ModelError, Net};
 pub use protocol::Protocol;
+pub use remap_datasets::{Dataset, Normalization, Split};
 pub use report::{EpochRecord, Progress, Status};
 pub use results::ClassResults;
 pub use trainer::{Outcome, TrainError, TrainOptions, train};

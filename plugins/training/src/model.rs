@@ -1,7 +1,7 @@
 //! An [`Architecture`] as a burn module, initialised as PyTorch initialises conv and linear
 //! layers, deterministically from a seed.
 
-use burn::module::Param;
+use burn::module::{Module, Param};
 use burn::nn::conv::Conv2d;
 use burn::nn::pool::{AvgPool2d, AvgPool2dConfig, MaxPool2d, MaxPool2dConfig};
 use burn::nn::{Dropout, DropoutConfig, Linear, PaddingConfig2d, Relu, Sigmoid, Tanh};
@@ -29,6 +29,7 @@ pub enum Block {
     Relu(Relu),
     Tanh(Tanh),
     Sigmoid(Sigmoid),
+    /// Applied by [`Net::forward_train`] with the run's own masks; identity at inference.
     Dropout(Dropout),
 }
 
@@ -181,11 +182,29 @@ impl Net {
         Ok(Self { blocks, head })
     }
 
-    /// Logits (N×classes) for a batch of images (N×C×H×W).
+    /// Logits (N×classes) for a batch of images (N×C×H×W), without dropout (inference).
     pub fn forward(&self, images: Tensor<4>) -> Tensor<2> {
+        self.forward_with(images, None)
+    }
+
+    /// Logits for a training batch: dropout masks are drawn from `masks`, a stream the
+    /// trainer seeds per run and epoch, so runs repeat exactly whatever else runs at the
+    /// same time (burn's own dropout draws from one process-wide generator).
+    pub fn forward_train(&self, images: Tensor<4>, masks: &mut ChaCha8Rng) -> Tensor<2> {
+        self.forward_with(images, Some(masks))
+    }
+
+    fn forward_with(&self, images: Tensor<4>, mut masks: Option<&mut ChaCha8Rng>) -> Tensor<2> {
         let mut x = Features::Map(images);
         for block in &self.blocks {
             x = match (block, x) {
+                (Block::Dropout(d), x) => match masks.as_deref_mut() {
+                    Some(rng) => match x {
+                        Features::Map(t) => Features::Map(dropout(t, d.prob, rng)),
+                        Features::Flat(t) => Features::Flat(dropout(t, d.prob, rng)),
+                    },
+                    None => x,
+                },
                 (Block::Conv(c), Features::Map(t)) => Features::Map(c.forward(t)),
                 (Block::MaxPool(p), Features::Map(t)) => Features::Map(p.forward(t)),
                 (Block::AvgPool(p), Features::Map(t)) => Features::Map(p.forward(t)),
@@ -193,13 +212,35 @@ impl Net {
                 (Block::Relu(a), x) => x.map(|t| a.forward(t), |t| a.forward(t)),
                 (Block::Tanh(a), x) => x.map(|t| a.forward(t), |t| a.forward(t)),
                 (Block::Sigmoid(a), x) => x.map(|t| a.forward(t), |t| a.forward(t)),
-                (Block::Dropout(d), x) => x.map(|t| d.forward(t), |t| d.forward(t)),
                 // `new` rejects spatial layers after a dense one.
                 (_, Features::Flat(_)) => unreachable!("spatial layer on a flat tensor"),
             };
         }
         self.head.forward(x.flat())
     }
+}
+
+/// Inverted dropout: each element is zeroed with probability `prob`, the rest scaled by
+/// 1 / (1 − prob), with the mask drawn from `rng`.
+fn dropout<const D: usize>(x: Tensor<D>, prob: f64, rng: &mut ChaCha8Rng) -> Tensor<D> {
+    if prob <= 0.0 {
+        return x;
+    }
+    let dims = x.dims();
+    let keep = (1.0 - prob) as f32;
+    let scale = if keep > 0.0 { 1.0 / keep } else { 0.0 };
+    let n: usize = dims.iter().product();
+    let mask: Vec<f32> = (0..n)
+        .map(|_| {
+            if rng.random::<f32>() < keep {
+                scale
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let mask = Tensor::<D>::from_data(TensorData::new(mask, dims), &x.device());
+    x * mask
 }
 
 impl Features {
@@ -262,7 +303,7 @@ mod tests {
                 .weight
                 .val()
                 .into_data()
-                .to_vec::<f32>()
+                .try_to_vec::<f32>()
                 .unwrap()
         };
         assert_eq!(w(1), w(1));
@@ -280,12 +321,18 @@ mod tests {
         let Block::Conv(conv) = &net.blocks[0] else {
             panic!("first block is the conv")
         };
-        let w = conv.weight.val().into_data().to_vec::<f32>().unwrap();
+        let w = conv.weight.val().into_data().try_to_vec::<f32>().unwrap();
         let bound = 1.0 / 3.0; // 1/√(1·3·3)
         assert!(w.iter().all(|v| v.abs() <= bound));
         // Spread over the whole range, not a constant.
         assert!(w.iter().any(|v| v.abs() > bound * 0.5));
-        let head = net.head.weight.val().into_data().to_vec::<f32>().unwrap();
+        let head = net
+            .head
+            .weight
+            .val()
+            .into_data()
+            .try_to_vec::<f32>()
+            .unwrap();
         let bound = 1.0 / (4.0f32 * 36.0).sqrt();
         assert!(head.iter().all(|v| v.abs() <= bound));
     }

@@ -8,17 +8,20 @@ use burn::module::Module;
 use burn::nn::loss::CrossEntropyLossConfig;
 use burn::optim::GradientsParams;
 use burn::tensor::Device;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
 use remap_architecture::Architecture;
 
 use crate::adam::Adam;
 use crate::batcher::Batcher;
 use crate::checkpoint::{Checkpoint, CheckpointError, CheckpointState};
-use crate::data::{DataError, TrainingData, epoch_order};
+use crate::data::{self, DataError, epoch_order};
 use crate::evaluate::{Evaluation, evaluate};
 use crate::model::{ModelError, Net};
 use crate::protocol::{ADAM_EPSILON, EarlyStopping, Protocol};
 use crate::report::{EpochRecord, Progress, Status};
 use crate::results::ClassResults;
+use remap_datasets::Dataset;
 
 /// What a run needs besides the architecture and the data.
 #[derive(Debug, Clone)]
@@ -65,7 +68,7 @@ pub struct Outcome {
 /// every batch and every epoch.
 pub fn train(
     arch: &Architecture,
-    data: &TrainingData,
+    data: &Dataset,
     options: &TrainOptions,
     device: &Device,
     checkpoint: Option<&Checkpoint>,
@@ -114,7 +117,7 @@ pub fn train(
     let mut epoch = epochs.len();
     'epochs: while status == Status::Completed && epoch < protocol.max_epochs {
         // Dropout masks depend on the seed and epoch only, so a resumed epoch replays exactly.
-        train_device.seed(seed.wrapping_add(epoch as u64));
+        let mut masks = dropout_stream(seed, epoch);
         let order = epoch_order(n, seed, epoch);
         let lr = protocol.learning_rate_at(epoch);
         let start = Instant::now();
@@ -126,7 +129,7 @@ pub fn train(
             }
             let x = batcher.images(&data.train.images, chunk, &train_device);
             let y = Batcher::labels(&data.train.labels, chunk, &train_device);
-            let logits = net.forward(x);
+            let logits = net.forward_train(x, &mut masks);
             let loss = loss_fn.forward(logits.clone(), y.clone());
             let loss_value = f64::from(loss.clone().into_scalar::<f32>());
             if !loss_value.is_finite() {
@@ -213,12 +216,15 @@ pub fn train(
     })
 }
 
-fn check_fit(
-    arch: &Architecture,
-    data: &TrainingData,
-    protocol: &Protocol,
-) -> Result<(), TrainError> {
-    data.check()?;
+/// The dropout masks' random stream of `epoch`.
+fn dropout_stream(seed: u64, epoch: usize) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(1 + epoch as u64);
+    rng
+}
+
+fn check_fit(arch: &Architecture, data: &Dataset, protocol: &Protocol) -> Result<(), TrainError> {
+    data::check(data)?;
     let i = &arch.input;
     if (i.height, i.width, i.channels) != (data.height, data.width, data.channels) {
         return Err(TrainError::InputMismatch {
