@@ -6,6 +6,7 @@
 //! field, infers every layer's output shape, counts parameters exactly as PyTorch does, and
 //! gives each architecture a canonical form and a stable content hash.
 
+mod align;
 mod analysis;
 mod architecture;
 mod error;
@@ -13,10 +14,13 @@ pub mod golden;
 mod layer;
 mod parse;
 mod shape;
+mod snac;
 
+pub use align::{AlignedRow, RowKind, align};
 pub use analysis::{Analysis, LayerReport};
 pub use architecture::{Architecture, Input};
 pub use error::{ArchError, FitError};
 pub use layer::{Activation, Layer, LayerKind, Padding};
 pub use parse::{ParsedItem, parse_many};
 pub use shape::Shape;
+pub use snac::{Snac, SnacHead, SnacLayer};

@@ -90,4 +90,50 @@ impl Store {
         .await?;
         convert::session(row)
     }
+
+    /// Renames a session; the new name must be non-empty and not taken by another session.
+    pub async fn rename_session(&self, id: SessionId, name: &str) -> Result<Session, StoreError> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(StoreError::Invalid(
+                "a session needs a non-empty name".into(),
+            ));
+        }
+        if let Some(other) = self.find_session(name).await?
+            && other.id != id
+        {
+            return Err(StoreError::SessionExists(name.to_string()));
+        }
+        self.session(id).await?;
+        let row = session::ActiveModel {
+            id: Set(id),
+            name: Set(name.to_string()),
+            updated_at: Set(now_ms()),
+            ..Default::default()
+        }
+        .update(&self.db)
+        .await?;
+        convert::session(row)
+    }
+
+    /// Deletes a session with its models, runs, jobs, drawer and caches, and the weight
+    /// files of its runs. The caller stops the session's running jobs first.
+    pub async fn delete_session(&self, id: SessionId) -> Result<(), StoreError> {
+        self.session(id).await?;
+        let weights: Vec<std::path::PathBuf> = self
+            .runs(id)
+            .await?
+            .into_iter()
+            .filter_map(|run| run.weights_path)
+            .collect();
+        session::Entity::delete_by_id(id).exec(&self.db).await?;
+        for path in weights {
+            if let Err(error) = std::fs::remove_file(&path)
+                && error.kind() != std::io::ErrorKind::NotFound
+            {
+                tracing::warn!(path = %path.display(), %error, "could not delete a weights file");
+            }
+        }
+        Ok(())
+    }
 }

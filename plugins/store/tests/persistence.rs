@@ -7,6 +7,7 @@ use remap_store::{JobStatus, NewModel, Origin, RunRecord, StoreError};
 
 on_both_databases!(
     sessions,
+    rename_and_delete_sessions,
     models,
     drawer_templates_and_caches,
     queue_state,
@@ -48,6 +49,40 @@ async fn sessions(db: TestDb) {
     let updated = store.update_session(&changed).await.unwrap();
     assert_eq!(updated.training, changed.training);
     assert_eq!(updated.name, "demo");
+}
+
+async fn rename_and_delete_sessions(db: TestDb) {
+    let store = &db.store;
+    let (kept, _) = session_with_models(store, "kept", 1, 1).await;
+    let (doomed, models) = session_with_models(store, "doomed", 2, 1).await;
+    store.enqueue(models[0], None).await.unwrap();
+    store.add_to_drawer(models[1]).await.unwrap();
+
+    let renamed = store.rename_session(kept.id, "  renamed ").await.unwrap();
+    assert_eq!(renamed.name, "renamed");
+    assert_eq!(store.session(kept.id).await.unwrap().name, "renamed");
+    assert!(matches!(
+        store.rename_session(kept.id, "doomed").await,
+        Err(StoreError::SessionExists(_))
+    ));
+    assert!(matches!(
+        store.rename_session(kept.id, " ").await,
+        Err(StoreError::Invalid(_))
+    ));
+
+    store.delete_session(doomed.id).await.unwrap();
+    assert!(store.find_session("doomed").await.unwrap().is_none());
+    assert!(store.models(doomed.id).await.unwrap().is_empty());
+    assert!(store.jobs(doomed.id).await.unwrap().is_empty());
+    assert!(matches!(
+        store.model(models[0]).await,
+        Err(StoreError::UnknownModel(_))
+    ));
+    assert_eq!(store.models(kept.id).await.unwrap().len(), 1);
+    assert!(matches!(
+        store.delete_session(doomed.id).await,
+        Err(StoreError::UnknownSession(_))
+    ));
 }
 
 async fn models(db: TestDb) {

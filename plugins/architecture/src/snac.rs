@@ -1,0 +1,103 @@
+//! The facts a SNAC (spec §7) draws for one architecture: each layer's type, text, output
+//! shape, tensor size and parameters, plus the head. Front ends only map these to pixels.
+
+use serde::Serialize;
+
+use crate::{ArchError, Architecture, Layer};
+
+/// One hidden layer of a SNAC.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SnacLayer {
+    /// The layer's `type` (`conv2d`, `maxpool2d`, …).
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// `conv2d(k3,f32)` etc.
+    pub text: String,
+    /// `[h, w, c]` or `[n]`.
+    pub output: Vec<u32>,
+    /// Elements of the output tensor (sets the chip's length).
+    pub tensor_size: u64,
+    pub params: u64,
+    /// The activation function, for activation layers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub function: Option<&'static str>,
+}
+
+/// The classifier head of a SNAC.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SnacHead {
+    pub classes: u32,
+    pub params: u64,
+    pub tensor_size: u64,
+}
+
+/// A whole chain: input shape, hidden layers, head.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Snac {
+    pub input: Vec<u32>,
+    pub layers: Vec<SnacLayer>,
+    pub head: SnacHead,
+}
+
+impl Snac {
+    /// The SNAC facts of `arch` (an error when its layers do not fit together).
+    pub fn of(arch: &Architecture) -> Result<Self, ArchError> {
+        let analysis = arch.analyze()?;
+        let layers = arch
+            .layers
+            .iter()
+            .zip(&analysis.layers)
+            .map(|(layer, report)| SnacLayer {
+                kind: report.kind,
+                text: layer.to_string(),
+                output: report.output.dims(),
+                tensor_size: report.output.size(),
+                params: report.params,
+                function: match layer {
+                    Layer::Activation { function } => Some(function.name()),
+                    _ => None,
+                },
+            })
+            .collect();
+        Ok(Snac {
+            input: arch.input.shape().dims(),
+            layers,
+            head: SnacHead {
+                classes: arch.classes,
+                params: analysis.head.params,
+                tensor_size: u64::from(arch.classes),
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn describes_every_layer_and_the_head() {
+        let arch = Architecture::from_json(
+            r#"{"input":{"height":28,"width":28,"channels":1},"classes":10,"layers":[
+                {"type":"conv2d","filters":8,"kernel":3},
+                {"type":"activation","function":"relu"},
+                {"type":"maxpool2d","size":2}]}"#,
+        )
+        .unwrap();
+        let snac = Snac::of(&arch).unwrap();
+        assert_eq!(snac.input, [28, 28, 1]);
+        assert_eq!(snac.layers[0].text, "conv2d(k3,f8)");
+        assert_eq!(snac.layers[0].output, [26, 26, 8]);
+        assert_eq!(snac.layers[0].tensor_size, 26 * 26 * 8);
+        assert_eq!(snac.layers[0].params, 80);
+        assert_eq!(snac.layers[1].function, Some("relu"));
+        assert_eq!(snac.layers[2].output, [13, 13, 8]);
+        assert_eq!(snac.head.params, (13 * 13 * 8 + 1) * 10);
+        let json = serde_json::to_value(&snac).unwrap();
+        assert_eq!(json["layers"][0]["type"], "conv2d");
+        assert_eq!(json["layers"][0]["tensorSize"], 5408);
+        assert!(json["layers"][0].get("function").is_none());
+    }
+}
