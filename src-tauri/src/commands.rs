@@ -4,7 +4,7 @@ use remap_architecture::{Analysis, Architecture};
 use serde::Serialize;
 use tauri::{AppHandle, State};
 
-use crate::DataDir;
+use crate::{DataDir, TrainingDevice};
 
 /// What the app knows about itself.
 #[derive(Serialize)]
@@ -16,11 +16,15 @@ pub struct AppInfo {
 }
 
 #[tauri::command]
-pub fn app_info(app: AppHandle, data_dir: State<'_, DataDir>) -> AppInfo {
+pub fn app_info(
+    app: AppHandle,
+    data_dir: State<'_, DataDir>,
+    device: State<'_, TrainingDevice>,
+) -> AppInfo {
     AppInfo {
         version: app.package_info().version.to_string(),
         data_dir: data_dir.0.display().to_string(),
-        device: "CPU".into(),
+        device: device.0.clone(),
     }
 }
 

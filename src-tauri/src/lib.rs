@@ -5,18 +5,15 @@ mod commands;
 
 use std::path::PathBuf;
 
-use tauri::{AppHandle, Manager};
+use tauri::Manager;
 
 /// Where this user's sessions, weights and exports live: `REMAP_DATA_DIR` when set (tests use
-/// a fresh temporary folder), else the platform's app-data directory.
+/// a fresh temporary folder), else the platform's data directory + `remap` — the same place
+/// the `remap` CLI uses, so both see the same sessions.
 pub struct DataDir(pub PathBuf);
 
-fn resolve_data_dir(app: &AppHandle) -> tauri::Result<PathBuf> {
-    match std::env::var_os("REMAP_DATA_DIR") {
-        Some(dir) => Ok(PathBuf::from(dir)),
-        None => app.path().app_data_dir(),
-    }
-}
+/// Where models train (`cpu (flex)` or `gpu (<adapter>, <api>)`), found once at start.
+pub struct TrainingDevice(pub String);
 
 /// Starts the app: logging, the data directory, the window.
 pub fn run() {
@@ -31,10 +28,15 @@ pub fn run() {
         .plugin(tauri_plugin_remap_sampling::init())
         .plugin(tauri_plugin_remap_metrics::init())
         .setup(|app| {
-            let dir = resolve_data_dir(app.handle())?;
+            let dir = remap_store::data_dir()?;
             std::fs::create_dir_all(&dir)?;
             tracing::info!(data_dir = %dir.display(), "REMAP started");
+            app.handle()
+                .plugin(tauri_plugin_remap_session::init(dir.clone()))?;
             app.manage(DataDir(dir));
+            let device = remap_training::device::select(remap_training::DeviceChoice::Auto)
+                .map_or_else(|e| e.to_string(), |d| d.description);
+            app.manage(TrainingDevice(device));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

@@ -130,6 +130,35 @@ export class Session {
     return this.cmd("GET", `/element/${el}/attribute/${name}`);
   }
 
+  /** Moves the mouse to viewport coordinates (W3C actions), optionally clicking there. */
+  async pointerAt(x, y, { click = false } = {}) {
+    const actions = [{ type: "pointerMove", duration: 0, origin: "viewport", x: Math.round(x), y: Math.round(y) }];
+    if (click) actions.push({ type: "pointerDown", button: 0 }, { type: "pointerUp", button: 0 });
+    await this.cmd("POST", "/actions", {
+      actions: [{ type: "pointer", id: "mouse", parameters: { pointerType: "mouse" }, actions }],
+    });
+    await this.cmd("DELETE", "/actions");
+  }
+
+  /** Moves the mouse onto the centre of the element matching `css`. */
+  async hover(css) {
+    const el = await this.find(css);
+    await this.cmd("POST", "/actions", {
+      actions: [{
+        type: "pointer", id: "mouse", parameters: { pointerType: "mouse" },
+        actions: [{ type: "pointerMove", duration: 0, origin: { [ELEMENT]: el }, x: 0, y: 0 }],
+      }],
+    });
+    await this.cmd("DELETE", "/actions");
+  }
+
+  /** Types into an input: clears it, then sends the text. */
+  async type(css, text) {
+    const el = await this.find(css);
+    await this.cmd("POST", `/element/${el}/clear`, {});
+    await this.cmd("POST", `/element/${el}/value`, { text: String(text) });
+  }
+
   async script(source, args = []) {
     return this.cmd("POST", "/execute/sync", { script: source, args });
   }

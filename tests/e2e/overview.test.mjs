@@ -1,0 +1,82 @@
+// End-to-end, issue 8: a new user creates a session of 6 models on the built-in sketches,
+// waits for training, explores the three views, colours by a class, inspects a model and
+// compares two models in the Drawer. Screenshots land in out/e2e/.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { launch } from "./webdriver.mjs";
+
+const MODELS = 6;
+
+test("global inspection: session → overview → class colours → inspector → comparison", { timeout: 900000 }, async () => {
+  const app = await launch({ width: 1280, height: 800 });
+  try {
+    // First launch: the welcome state.
+    await app.find("#start-sketches", 30000);
+    await app.screenshot("overview-1-welcome");
+
+    // A small session through the form: built-in sketches, 6 models, 1 epoch.
+    await app.click("#choose-dataset");
+    await app.script(
+      "const s = document.querySelector('#new-dataset-kind'); s.value = 'sketches'; s.dispatchEvent(new Event('change', { bubbles: true }));",
+    );
+    await app.type("#new-name", "e2e");
+    await app.type("#new-models", MODELS);
+    await app.type("#new-epochs", 1);
+    await app.type("#new-per-class", 100);
+    await app.click("#new-create");
+
+    // Training fills the map: wait until all six are drawn.
+    const canvas = "[data-testid=overview-canvas]";
+    await app.waitFor(
+      async () => Number(await app.attribute(canvas, "data-point-count")) === MODELS,
+      600000,
+      `${MODELS} trained models on the map`,
+    );
+    await app.screenshot("overview-2-prediction");
+
+    for (const view of ["structure", "size", "prediction"]) {
+      await app.click(`#view-${view}`);
+      assert.equal(await app.attribute(`#view-${view}`, "aria-pressed"), "true");
+      assert.equal(Number(await app.attribute(canvas, "data-point-count")), MODELS, `${view} view`);
+      if (view !== "prediction") await app.screenshot(`overview-3-${view}`);
+    }
+
+    // Colour by a class: the map's colours change.
+    const colours = () => app.script("return document.querySelector(arguments[0]).dataset.colours ?? null", [canvas]);
+    await app.click("#tab-data");
+    const before = await app.waitFor(colours, 15000, "point colours");
+    await app.click("[data-class='circle']");
+    assert.equal(await app.attribute("[data-class='circle']", "aria-pressed"), "true");
+    await app.waitFor(async () => (await colours()) !== before, 15000, "colours by class");
+    await app.screenshot("overview-4-class-circle");
+    await app.click("[data-class='circle']");
+
+    // Click a point: it is inspected (confusion matrix) and lands in the Drawer.
+    const ids = await app.script(
+      "return [...document.querySelector(arguments[0]).dataset.ids.split(',')].map(Number)",
+      [canvas],
+    );
+    for (const id of ids.slice(0, 2)) {
+      const at = await app.script("return window.__remapPointScreen(arguments[0])", [id]);
+      assert.ok(at, `point ${id} is on screen`);
+      await app.pointerAt(at.x, at.y, { click: true });
+      await app.find(`tr[data-model-id='${id}']`);
+    }
+    await app.click("#tab-inspector");
+    await app.find("[data-testid=confusion]");
+    const cells = await app.findAll("[data-testid=confusion] [data-count]");
+    assert.equal(cells.length, 100, "10 × 10 confusion cells");
+    await app.find("[data-testid=curves]");
+    await app.screenshot("overview-5-inspector");
+
+    // Compare the two drawer models layer by layer.
+    const picks = await app.findAll("input.compare-pick");
+    assert.equal(picks.length, 2);
+    for (const pick of picks) await app.cmd("POST", `/element/${pick}/click`, {});
+    await app.click("#compare");
+    await app.find("[data-testid=comparison]");
+    await app.screenshot("overview-6-comparison");
+  } finally {
+    await app.close();
+  }
+});
