@@ -8,5 +8,5 @@ export default defineConfig({
   clearScreen: false,
   server: { port: 5173, strictPort: true },
   build: { target: "safari15", outDir: "dist", emptyOutDir: true },
-  test: { environment: "jsdom", globals: true, include: ["src/**/*.test.ts"], testTimeout: 30000 },
+  test: { environment: "jsdom", globals: true, include: ["src/**/*.test.ts"], setupFiles: ["src/test/setup.ts"], testTimeout: 30000 },
 });

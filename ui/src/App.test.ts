@@ -1,14 +1,22 @@
-import { describe, expect, it, vi } from "vitest";
-import { fireEvent, render, screen } from "@testing-library/svelte";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 
-vi.mock("@tauri-apps/api/core", () => ({
-  invoke: vi.fn(async (cmd: string) => {
-    if (cmd === "app_info") return { version: "0.1.0", dataDir: "/tmp/remap", device: "CPU (flex)" };
-    throw new Error(`unexpected command ${cmd}`);
-  }),
-}));
+vi.mock("@tauri-apps/api/core", async () => ({ invoke: (await import("./test/tauri-mock")).invoke }));
+vi.mock("@tauri-apps/api/event", async () => ({ listen: (await import("./test/tauri-mock")).listen }));
 
 import App from "./App.svelte";
+import { callsOf, handlers, resetTauri } from "./test/tauri-mock";
+import { model, overview, session } from "./test/fixtures";
+import { remap } from "./lib/session.svelte";
+
+beforeEach(() => {
+  resetTauri();
+  remap.reset();
+  handlers.app_info = () => ({ version: "0.1.0", dataDir: "/tmp/remap", device: "CPU (flex)" });
+  handlers.last_session = () => null;
+  handlers.sessions = () => [];
+});
+afterEach(() => remap.reset());
 
 describe("App layout", () => {
   it("shows the overview and drawer on the left and four tools as tabs", async () => {
@@ -25,5 +33,115 @@ describe("App layout", () => {
     await fireEvent.click(screen.getByRole("tab", { name: "Queue" }));
     expect(screen.getByRole("tab", { name: "Queue" }).getAttribute("aria-selected")).toBe("true");
     expect(screen.getByText("The queue is empty")).toBeTruthy();
+  });
+});
+
+describe("Welcome", () => {
+  it("creates and opens the built-in sketches session", async () => {
+    const m = [model(1), model(2)];
+    handlers.create_session = () => session({ models: 2 });
+    handlers.overview = () => overview(m);
+    handlers.drawer = () => [];
+    handlers.queue = () => [];
+    handlers.class_samples = () => [];
+    render(App);
+    const start = await screen.findByRole("button", { name: "Start with the built-in sketches" });
+    expect(start.id).toBe("start-sketches");
+    await fireEvent.click(start);
+    await waitFor(() => expect(callsOf("create_session")).toEqual([{ request: { name: "Sketches", dataset: "sketches" } }]));
+    const canvas = await screen.findByTestId("overview-canvas");
+    expect(canvas.getAttribute("data-point-count")).toBe("2");
+    expect(document.querySelector("#start-sketches")).toBeNull();
+  });
+
+  it("creates a session from the data set form", async () => {
+    handlers.create_session = () => session();
+    handlers.overview = () => overview([]);
+    handlers.drawer = () => [];
+    handlers.queue = () => [];
+    handlers.class_samples = () => [];
+    const { container } = render(App);
+    await fireEvent.click(await screen.findByRole("button", { name: "Choose a data set…" }));
+    const form = container.querySelector("form[aria-label='New session from a data set']") as HTMLFormElement;
+    await fireEvent.change(form.querySelector("select")!, { target: { value: "cifar10" } });
+    await fireEvent.input(form.querySelector("input[name=path]")!, { target: { value: "/data/cifar/" } });
+    await fireEvent.input(form.querySelector("input[name=classes]")!, { target: { value: "cat, bird" } });
+    await fireEvent.input(form.querySelector("input[name=limit]")!, { target: { value: "1000" } });
+    await fireEvent.input(form.querySelector("input[name=models]")!, { target: { value: "20" } });
+    await fireEvent.submit(form);
+    await waitFor(() => expect(callsOf("create_session").length).toBe(1));
+    expect(callsOf("create_session")[0].request).toEqual({
+      name: "cifar", dataset: "cifar10:/data/cifar/", classes: ["cat", "bird"], limit: 1000, models: 20, epochs: 10,
+    });
+    expect(await screen.findByText("Sampling models…")).toBeTruthy();
+  });
+
+  it("shows why creating a session failed", async () => {
+    handlers.create_session = () => {
+      throw "no such folder: /nope";
+    };
+    render(App);
+    await fireEvent.click(await screen.findByRole("button", { name: "Start with the built-in sketches" }));
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain("no such folder: /nope");
+    await fireEvent.click(screen.getByRole("button", { name: "Dismiss" }));
+    expect(screen.queryByRole("alert")).toBeNull();
+  });
+});
+
+describe("Session menu", () => {
+  beforeEach(() => {
+    handlers.last_session = () => session();
+    handlers.overview = () => overview([model(1)]);
+    handlers.drawer = () => [];
+    handlers.queue = () => [];
+    handlers.class_samples = () => [];
+    handlers.sessions = () => [session(), session({ id: 2, name: "Birds", dataset: "cifar10:/d" })];
+  });
+
+  it("lists sessions and switches to another", async () => {
+    render(App);
+    await fireEvent.click(await screen.findByRole("button", { name: /Sketches/ }));
+    const item = await screen.findByRole("menuitem", { name: /Birds/ });
+    handlers.overview = () => ({ ...overview([]), session: session({ id: 2, name: "Birds" }) });
+    await fireEvent.click(item);
+    await waitFor(() => expect(callsOf("overview").at(-1)).toEqual({ sessionId: 2 }));
+    expect(remap.session?.name).toBe("Birds");
+  });
+
+  it("deletes a session only after confirmation", async () => {
+    handlers.delete_session = () => undefined;
+    render(App);
+    await fireEvent.click(await screen.findByRole("button", { name: /Sketches/ }));
+    await fireEvent.click(await screen.findByRole("button", { name: "Delete Birds" }));
+    expect(callsOf("delete_session")).toEqual([]);
+    const dialog = screen.getByRole("alertdialog");
+    expect(dialog.textContent).toContain("Delete “Birds”?");
+    await fireEvent.click(screen.getByRole("button", { name: "Delete" }));
+    await waitFor(() => expect(callsOf("delete_session")).toEqual([{ id: 2 }]));
+    expect(screen.queryByRole("alertdialog")).toBeNull();
+  });
+
+  it("renames a session", async () => {
+    handlers.rename_session = ({ id, name }: { id: number; name: string }) => session({ id, name });
+    render(App);
+    await fireEvent.click(await screen.findByRole("button", { name: /Sketches/ }));
+    await fireEvent.click(await screen.findByRole("button", { name: "Rename Sketches" }));
+    const input = screen.getByRole("textbox", { name: "New name" });
+    await fireEvent.input(input, { target: { value: "Doodles" } });
+    await fireEvent.submit(input.closest("form")!);
+    await waitFor(() => expect(callsOf("rename_session")).toEqual([{ id: 1, name: "Doodles" }]));
+    expect(remap.session?.name).toBe("Doodles");
+  });
+});
+
+describe("Errors", () => {
+  it("shows an unreachable core in the error bar", async () => {
+    handlers.app_info = () => {
+      throw "plugin not found";
+    };
+    render(App);
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain("Cannot reach the REMAP core: plugin not found");
   });
 });

@@ -1,0 +1,251 @@
+// The app's state as one runes object: the open session and its Overview, the drawer, the
+// inspected model, the selected class, the current view, live queue progress and errors.
+// Every api call goes through `call`, which shows failures in the error bar with their reason.
+import { api, type ModelView, type NewSessionRequest, type Overview, type QueueEvent, type SessionInfo } from "./api";
+import { FINISHED, applyProgress, errorText, type LiveProgress, type ViewId } from "./present";
+
+export interface AppError {
+  id: number;
+  message: string;
+}
+
+/** How long queue events are gathered before the overview is fetched again. */
+export const REFRESH_MS = 1000;
+
+export class RemapState {
+  session = $state<SessionInfo | null>(null);
+  sessions = $state<SessionInfo[]>([]);
+  overview = $state<Overview | null>(null);
+  drawer = $state<number[]>([]);
+  inspected = $state<number | null>(null);
+  /** A class under the mouse in the Data Selector (wins over the sticky one while hovered). */
+  hoveredClass = $state<number | null>(null);
+  /** A class clicked in the Data Selector; stays until clicked again. */
+  stickyClass = $state<number | null>(null);
+  view = $state<ViewId>("prediction");
+  errors = $state<AppError[]>([]);
+  live = $state<Record<number, LiveProgress>>({});
+  /** Bumped when the queue changed; the Queue tab fetches again. */
+  queueVersion = $state(0);
+  /** Bumped when the overview was fetched again; the Inspector refreshes its detail. */
+  overviewVersion = $state(0);
+  queuePaused = $state(false);
+  /** The welcome form is shown over an open session ("New session…" in the session menu). */
+  welcome = $state(false);
+  /** True until the first `lastSession` answer (the welcome state waits for it). */
+  starting = $state(true);
+
+  selectedClass = $derived(this.hoveredClass ?? this.stickyClass);
+  modelsById = $derived(new Map<number, ModelView>((this.overview?.models ?? []).map((m) => [m.id, m])));
+  classes = $derived(this.overview?.session.classes ?? this.session?.classes ?? []);
+
+  private nextError = 1;
+  private refreshTimer: ReturnType<typeof setTimeout> | null = null;
+  private queueTimer: ReturnType<typeof setTimeout> | null = null;
+  private unlisten: (() => void) | null = null;
+
+  /** Runs an api call; a failure is shown with `what` and its reason, and gives `undefined`. */
+  async call<T>(what: string, fn: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await fn();
+    } catch (e) {
+      this.report(`${what}: ${errorText(e)}`);
+      return undefined;
+    }
+  }
+
+  report(message: string) {
+    this.errors = [...this.errors, { id: this.nextError++, message }];
+  }
+
+  dismiss(id: number) {
+    this.errors = this.errors.filter((e) => e.id !== id);
+  }
+
+  /** Subscribes to queue events and opens the session shown last. */
+  async start() {
+    this.starting = true;
+    const unlisten = await this.call("Cannot listen to the training queue", () => api.onQueueEvent((ev) => this.onQueueEvent(ev)));
+    if (unlisten) this.unlisten = unlisten;
+    const last = await this.call("Cannot load the last session", () => api.lastSession());
+    this.starting = false;
+    if (last) await this.open(last);
+  }
+
+  stop() {
+    this.unlisten?.();
+    this.unlisten = null;
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    if (this.queueTimer) clearTimeout(this.queueTimer);
+    this.refreshTimer = this.queueTimer = null;
+  }
+
+  /** Back to a blank state (tests, and after the open session is deleted). */
+  reset() {
+    this.stop();
+    this.session = null;
+    this.sessions = [];
+    this.overview = null;
+    this.drawer = [];
+    this.inspected = null;
+    this.hoveredClass = null;
+    this.stickyClass = null;
+    this.view = "prediction";
+    this.errors = [];
+    this.live = {};
+    this.queueVersion = 0;
+    this.overviewVersion = 0;
+    this.queuePaused = false;
+    this.welcome = false;
+    this.starting = true;
+  }
+
+  async open(info: SessionInfo) {
+    this.welcome = false;
+    this.session = info;
+    this.overview = null;
+    this.drawer = [];
+    this.inspected = null;
+    this.hoveredClass = null;
+    this.stickyClass = null;
+    this.live = {};
+    await Promise.all([this.refresh(), this.loadDrawer()]);
+    this.queueVersion++;
+  }
+
+  async loadSessions() {
+    const list = await this.call("Cannot list sessions", () => api.sessions());
+    if (list) this.sessions = list;
+  }
+
+  async createSession(request: NewSessionRequest): Promise<boolean> {
+    const info = await this.call(`Cannot create the session "${request.name}"`, () => api.createSession(request));
+    if (!info) return false;
+    await this.open(info);
+    void this.loadSessions();
+    return true;
+  }
+
+  async renameSession(id: number, name: string) {
+    const info = await this.call("Cannot rename the session", () => api.renameSession(id, name));
+    if (!info) return;
+    if (this.session?.id === id) this.session = info;
+    if (this.overview && this.overview.session.id === id) this.overview = { ...this.overview, session: info };
+    await this.loadSessions();
+  }
+
+  async deleteSession(id: number) {
+    const ok = await this.call("Cannot delete the session", async () => {
+      await api.deleteSession(id);
+      return true;
+    });
+    if (!ok) return;
+    if (this.session?.id === id) {
+      this.session = null;
+      this.overview = null;
+      this.drawer = [];
+      this.inspected = null;
+      this.hoveredClass = this.stickyClass = null;
+      this.live = {};
+    }
+    await this.loadSessions();
+  }
+
+  /** Fetches the open session's Overview again. */
+  async refresh() {
+    const id = this.session?.id;
+    if (id === undefined) return;
+    const ov = await this.call("Cannot load the model overview", () => api.overview(id));
+    if (!ov || this.session?.id !== id) return;
+    this.overview = ov;
+    this.session = ov.session;
+    this.overviewVersion++;
+  }
+
+  async loadDrawer() {
+    const id = this.session?.id;
+    if (id === undefined) return;
+    const ids = await this.call("Cannot load the drawer", () => api.drawer(id));
+    if (ids && this.session?.id === id) this.drawer = ids;
+  }
+
+  async addToDrawer(ids: number[]) {
+    if (!ids.length) return;
+    const ok = await this.call("Cannot add to the drawer", async () => {
+      await api.addToDrawer(ids);
+      return true;
+    });
+    if (ok) await this.loadDrawer();
+  }
+
+  async removeFromDrawer(id: number) {
+    const ok = await this.call("Cannot remove from the drawer", async () => {
+      await api.removeFromDrawer(id);
+      return true;
+    });
+    if (ok) this.drawer = this.drawer.filter((d) => d !== id);
+  }
+
+  inspect(id: number | null) {
+    this.inspected = id;
+  }
+
+  /** A click on the map: keep the model in the drawer and inspect it. */
+  async pick(id: number) {
+    this.inspect(id);
+    if (!this.drawer.includes(id)) await this.addToDrawer([id]);
+  }
+
+  /** Click on a class card: make it sticky, or clear it when it already is. */
+  toggleClass(index: number) {
+    this.stickyClass = this.stickyClass === index ? null : index;
+  }
+
+  hoverClass(index: number | null) {
+    this.hoveredClass = index;
+  }
+
+  onQueueEvent(ev: QueueEvent) {
+    this.live = applyProgress(this.live, ev);
+    switch (ev.type) {
+      case "job":
+        if (this.session && ev.session_id !== this.session.id) return;
+        if (FINISHED.includes(ev.status)) this.scheduleRefresh();
+        this.scheduleQueue();
+        break;
+      case "epoch":
+      case "reordered":
+        this.scheduleQueue();
+        break;
+      case "paused":
+        this.queuePaused = true;
+        break;
+      case "resumed":
+        this.queuePaused = false;
+        break;
+      case "idle":
+        this.scheduleQueue();
+        break;
+    }
+  }
+
+  /** Gathers finished jobs for up to a second, then fetches the overview once. */
+  private scheduleRefresh() {
+    if (this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = null;
+      void this.refresh();
+    }, REFRESH_MS);
+  }
+
+  private scheduleQueue() {
+    if (this.queueTimer) return;
+    this.queueTimer = setTimeout(() => {
+      this.queueTimer = null;
+      this.queueVersion++;
+    }, REFRESH_MS);
+  }
+}
+
+/** The app's one state. */
+export const remap = new RemapState();

@@ -1,0 +1,39 @@
+// A stand-in for `@tauri-apps/api/core` and `/event`: tests register command handlers by name
+// (without the plugin prefix) and emit queue events.
+import { vi } from "vitest";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Handler = (args: any) => unknown;
+export const handlers: Record<string, Handler> = {};
+
+export const invoke = vi.fn(async (cmd: string, args?: Record<string, unknown>) => {
+  const name = cmd.replace(/^plugin:remap-session\|/, "");
+  const h = handlers[name];
+  if (!h) throw `unexpected command ${name}`;
+  return h(args ?? {});
+});
+
+let queueListener: ((e: { payload: unknown }) => void) | null = null;
+export const listen = vi.fn(async (event: string, handler: (e: { payload: unknown }) => void) => {
+  if (event === "remap://queue") queueListener = handler;
+  return () => {
+    if (queueListener === handler) queueListener = null;
+  };
+});
+
+/** Sends a queue event to whoever listens. */
+export function emitQueue(payload: unknown) {
+  queueListener?.({ payload });
+}
+
+export function resetTauri() {
+  for (const k of Object.keys(handlers)) delete handlers[k];
+  invoke.mockClear();
+  listen.mockClear();
+  queueListener = null;
+}
+
+/** Calls of one command, with their arguments. */
+export function callsOf(name: string): Record<string, unknown>[] {
+  return invoke.mock.calls.filter(([c]) => c.replace(/^plugin:remap-session\|/, "") === name).map(([, a]) => a ?? {});
+}
