@@ -2,6 +2,7 @@
 //! measure distances and project, for batch work and scripting.
 
 mod arch;
+mod export;
 mod input;
 mod metrics;
 mod sampling;
@@ -42,6 +43,8 @@ enum Command {
     Train(training::TrainArgs),
     /// Predict held-out labels with the weights of a finished `remap train` run.
     Predict(training::PredictArgs),
+    /// Export a trained model: architecture JSON, safetensors, ONNX, PyTorch module, model card.
+    Export(export::ExportArgs),
     /// Sessions: sample, queue and train models headless (persisted in the session database).
     #[command(subcommand)]
     Session(session::SessionCommand),
@@ -59,6 +62,7 @@ fn main() -> ExitCode {
         Command::Project(args) => metrics::project_command(args),
         Command::Train(args) => training::run_train(args),
         Command::Predict(args) => training::run_predict(args),
+        Command::Export(args) => export::run(args),
         Command::Session(cmd) => session::run(cmd),
     };
     match result {

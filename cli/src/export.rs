@@ -1,0 +1,246 @@
+//! `remap export`: a trained model — from a `remap train` run folder or a session — as
+//! architecture JSON, safetensors, ONNX, a PyTorch module and a model card.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{ArgGroup, Args};
+use remap_architecture::Architecture;
+use remap_datasets::{DatasetSource, LoadOptions};
+use remap_export::{About, Format, Lineage, TrainedModel, export};
+use remap_session::{TrainingSettings, load_session_data};
+use remap_store::{JobStatus, Location, Store};
+use remap_training::burn::tensor::Device;
+use remap_training::{Dataset, Protocol, load_weights};
+use serde::Deserialize;
+
+#[derive(Args)]
+#[command(group(ArgGroup::new("source").required(true).args(["run", "session"])))]
+pub struct ExportArgs {
+    /// Folder of a finished `remap train` run.
+    #[arg(long, value_name = "DIR")]
+    run: Option<PathBuf>,
+    /// Session of the model (with --model).
+    #[arg(long, requires = "model")]
+    session: Option<String>,
+    /// The model's id (see `remap session status`); its last finished run is exported.
+    #[arg(long, requires = "session")]
+    model: Option<i64>,
+    /// Database of the session: a file path, sqlite://PATH or postgres://USER@HOST:PORT/DB.
+    #[arg(long, requires = "session")]
+    db: Option<String>,
+    /// Formats to write (comma-separated): json, safetensors, onnx, pytorch, card.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "json,safetensors,onnx,pytorch,card"
+    )]
+    format: Vec<Format>,
+    /// Output folder (created if missing).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Write into an existing, non-empty folder (files of the same names are replaced).
+    #[arg(long)]
+    force: bool,
+}
+
+pub fn run(args: ExportArgs) -> Result<ExitCode> {
+    let model = match (&args.run, &args.session, args.model) {
+        (Some(dir), _, _) => from_run(dir)?,
+        (None, Some(session), Some(model)) => from_session(session, model, args.db.as_deref())?,
+        _ => bail!("choose --run DIR or --session NAME --model ID"),
+    };
+    let written = export(&model, &args.format, &args.out, args.force)?;
+    for file in &written {
+        println!(
+            "{:<12} {} ({} bytes)",
+            file.format.name(),
+            file.path.display(),
+            file.bytes
+        );
+    }
+    eprintln!(
+        "exported {} ({}) to {}",
+        model.arch.summary(),
+        model.arch.hash(),
+        args.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What `remap train` wrote in run.json (the fields export needs).
+#[derive(Deserialize)]
+struct RunFile {
+    arch: Architecture,
+    dataset: String,
+    classes: Option<Vec<String>>,
+    limit: Option<usize>,
+    data_seed: u64,
+    seed: u64,
+    protocol: Protocol,
+}
+
+/// What `remap train` wrote in result.json (the fields the card shows).
+#[derive(Deserialize)]
+struct ResultFile {
+    status: Option<String>,
+    #[serde(default)]
+    epochs: Vec<serde_json::Value>,
+    val_accuracy: Option<f64>,
+    per_class_accuracy: Option<Vec<Option<f64>>>,
+    confusion: Option<Vec<Vec<u64>>>,
+    device: Option<String>,
+}
+
+fn read_json<T: for<'de> Deserialize<'de>>(path: &Path, what: &str) -> Result<T> {
+    let text = fs::read_to_string(path)
+        .with_context(|| format!("cannot read {} ({what})", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("{} is not {what}", path.display()))
+}
+
+fn from_run(dir: &Path) -> Result<TrainedModel> {
+    let run: RunFile = read_json(&dir.join("run.json"), "a run description")?;
+    let result: ResultFile = read_json(&dir.join("result.json"), "a finished run's result")?;
+    let options = LoadOptions {
+        classes: run.classes.clone(),
+        limit: run.limit,
+        seed: run.data_seed,
+        ..LoadOptions::default()
+    };
+    let source: DatasetSource = run
+        .dataset
+        .parse()
+        .with_context(|| format!("data set {} of {}", run.dataset, dir.display()))?;
+    let data = remap_datasets::load(&source, &options)
+        .with_context(|| format!("loading {} for its classes and normalisation", run.dataset))?;
+    let net = load_weights(&run.arch, &dir.join("weights.bpk"), &Device::flex())?;
+    let mut settings = protocol_settings(&run.protocol);
+    if let Some(limit) = run.limit {
+        settings.push(("images per class (limit)".into(), limit.to_string()));
+    }
+    settings.push(("data seed".into(), run.data_seed.to_string()));
+    let about = About {
+        source: format!("the run folder {}", dir.display()),
+        seed: Some(run.seed),
+        settings,
+        status: result.status,
+        epochs: Some(result.epochs.len()),
+        val_accuracy: result.val_accuracy,
+        device: result.device,
+        per_class_accuracy: result.per_class_accuracy,
+        confusion: result.confusion,
+        lineage: None,
+        ..data_about(&run.dataset, &data)
+    };
+    Ok(TrainedModel {
+        arch: run.arch,
+        net,
+        classes: data.classes.clone(),
+        normalization: data.normalization.clone(),
+        about,
+    })
+}
+
+fn data_about(dataset: &str, data: &Dataset) -> About {
+    About {
+        dataset: dataset.to_string(),
+        train_images: Some(data.train.len()),
+        held_out_images: Some(data.held_out.len()),
+        ..About::default()
+    }
+}
+
+fn protocol_settings(p: &Protocol) -> Vec<(String, String)> {
+    vec![
+        ("optimizer".into(), "Adam".into()),
+        ("learning rate".into(), p.learning_rate.to_string()),
+        (
+            "learning-rate decay per epoch".into(),
+            p.lr_decay.to_string(),
+        ),
+        ("max epochs".into(), p.max_epochs.to_string()),
+        ("batch size".into(), p.batch_size.to_string()),
+        (
+            "early stopping".into(),
+            format!(
+                "{} epochs without a validation-loss drop of {}",
+                p.patience, p.min_improvement
+            ),
+        ),
+    ]
+}
+
+fn from_session(name: &str, id: i64, db: Option<&str>) -> Result<TrainedModel> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        let location = match db {
+            Some(text) => Location::parse(text)?,
+            None => Location::embedded()?,
+        };
+        let store = Store::open(&location).await?;
+        let session = store.session_by_name(name).await?;
+        let model = store.model(id).await?;
+        if model.session_id != session.id {
+            bail!("model {id} is not in session `{name}` (see `remap session status {name}`)");
+        }
+        let runs = store.runs_of_model(id).await?;
+        let Some((run, weights)) = runs.iter().rev().find_map(|run| {
+            let done = matches!(run.status, JobStatus::Done);
+            run.weights_path.clone().filter(|_| done).map(|w| (run, w))
+        }) else {
+            bail!("model {id} of session `{name}` has no finished training run with weights");
+        };
+        let parent_summary = match model.parent_id {
+            Some(parent) => Some(store.model(parent).await?.architecture.summary()),
+            None => None,
+        };
+        let settings = TrainingSettings::from_value(&session.training, &session.name)?;
+        let loaded = session.clone();
+        let data = tokio::task::spawn_blocking(move || load_session_data(&loaded))
+            .await
+            .context("loading the data set crashed")?
+            .with_context(|| format!("loading the data set of session `{name}`"))?;
+        let arch = model.architecture.clone();
+        let net = load_weights(&arch, &weights, &Device::flex())?;
+        let mut protocol = Protocol::for_input(arch.input.height, arch.input.width);
+        protocol.max_epochs = model.epochs as usize;
+        if let Some(batch) = settings.batch {
+            protocol.batch_size = batch;
+        }
+        let about = About {
+            source: format!("session `{name}`, model {id}"),
+            seed: Some(session.seed),
+            settings: protocol_settings(&protocol),
+            status: Some(run.status.name().to_string()),
+            epochs: Some(run.epochs.len()),
+            val_accuracy: run.val_accuracy(),
+            device: Some(run.device.clone()),
+            per_class_accuracy: run
+                .per_class_accuracy
+                .as_ref()
+                .map(|v| v.iter().copied().map(Some).collect()),
+            confusion: run.confusion.clone(),
+            lineage: Some(Lineage {
+                model: model.id,
+                origin: model.origin.name().to_string(),
+                parent: model.parent_id,
+                parent_summary,
+                changes: model.changes.clone(),
+            }),
+            ..data_about(&session.dataset, &data)
+        };
+        store.close().await?;
+        Ok(TrainedModel {
+            arch,
+            net,
+            classes: data.classes.clone(),
+            normalization: data.normalization.clone(),
+            about,
+        })
+    })
+}
