@@ -396,13 +396,11 @@ async fn show_progress(mut events: tokio::sync::broadcast::Receiver<QueueEvent>,
             }
             QueueEvent::Epoch {
                 job_id, metrics, ..
-            } => {
-                if running.contains_key(&job_id) {
-                    total.set_message(format!(
-                        "last epoch: job {job_id} epoch {} val acc {:.4}",
-                        metrics.epoch, metrics.val_accuracy
-                    ));
-                }
+            } if running.contains_key(&job_id) => {
+                total.set_message(format!(
+                    "last epoch: job {job_id} epoch {} val acc {:.4}",
+                    metrics.epoch, metrics.val_accuracy
+                ));
             }
             QueueEvent::Idle => break,
             _ => {}

@@ -8,7 +8,7 @@ import { launch } from "./webdriver.mjs";
 const MODELS = 6;
 
 test("global inspection: session → overview → class colours → inspector → comparison", { timeout: 900000 }, async () => {
-  const app = await launch({ width: 1280, height: 800 });
+  const app = await launch({ width: 1280, height: 800, screen: [1920, 1080] });
   try {
     // First launch: the welcome state.
     await app.find("#start-sketches", 30000);
@@ -38,6 +38,8 @@ test("global inspection: session → overview → class colours → inspector �
       await app.click(`#view-${view}`);
       assert.equal(await app.attribute(`#view-${view}`, "aria-pressed"), "true");
       assert.equal(Number(await app.attribute(canvas, "data-point-count")), MODELS, `${view} view`);
+      // Points glide to their new places (450 ms) before the screenshot.
+      await new Promise((r) => setTimeout(r, 700));
       if (view !== "prediction") await app.screenshot(`overview-3-${view}`);
     }
 
@@ -48,17 +50,21 @@ test("global inspection: session → overview → class colours → inspector �
     await app.click("[data-class='circle']");
     assert.equal(await app.attribute("[data-class='circle']", "aria-pressed"), "true");
     await app.waitFor(async () => (await colours()) !== before, 15000, "colours by class");
+    await new Promise((r) => setTimeout(r, 700));
     await app.screenshot("overview-4-class-circle");
     await app.click("[data-class='circle']");
 
-    // Click a point: it is inspected (confusion matrix) and lands in the Drawer.
+    // Click a point: it is inspected (confusion matrix) and lands in the Drawer. Models with
+    // the same predictions share a place on the map, so click points that stand alone.
     const ids = await app.script(
       "return [...document.querySelector(arguments[0]).dataset.ids.split(',')].map(Number)",
       [canvas],
     );
-    for (const id of ids.slice(0, 2)) {
-      const at = await app.script("return window.__remapPointScreen(arguments[0])", [id]);
-      assert.ok(at, `point ${id} is on screen`);
+    const spots = [];
+    for (const id of ids) spots.push({ id, at: await app.script("return window.__remapPointScreen(arguments[0])", [id]) });
+    const alone = spots.filter((s) => s.at && spots.every((o) => o === s || !o.at || Math.hypot(o.at.x - s.at.x, o.at.y - s.at.y) > 12));
+    assert.ok(alone.length >= 2, `two separate points among ${JSON.stringify(spots)}`);
+    for (const { id, at } of alone.slice(0, 2)) {
       await app.pointerAt(at.x, at.y, { click: true });
       await app.find(`tr[data-model-id='${id}']`);
     }
@@ -66,7 +72,7 @@ test("global inspection: session → overview → class colours → inspector �
     await app.find("[data-testid=confusion]");
     const cells = await app.findAll("[data-testid=confusion] [data-count]");
     assert.equal(cells.length, 100, "10 × 10 confusion cells");
-    await app.find("[data-testid=curves]");
+    await app.find("[data-testid=curves] .uplot");
     await app.screenshot("overview-5-inspector");
 
     // Compare the two drawer models layer by layer.
@@ -76,6 +82,18 @@ test("global inspection: session → overview → class colours → inspector �
     await app.click("#compare");
     await app.find("[data-testid=comparison]");
     await app.screenshot("overview-6-comparison");
+    await app.click("[data-testid=comparison] button.close");
+
+    // Every job of the session is listed in the Queue tab, done.
+    await app.click("#tab-queue");
+    await app.waitFor(async () => (await app.findAll("[data-job-status=done]")).length === MODELS, 15000, "6 done jobs");
+    await app.screenshot("overview-7-queue");
+
+    // The same session on a full-HD screen.
+    await app.resize(1920, 1080);
+    await app.click("#tab-data");
+    await new Promise((r) => setTimeout(r, 700));
+    await app.screenshot("overview-8-1920x1080");
   } finally {
     await app.close();
   }

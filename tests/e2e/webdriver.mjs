@@ -37,11 +37,12 @@ async function waitForHttp(url, ms) {
 }
 
 /** Starts Xvfb, tauri-driver and the app with a fresh data directory; returns a session. */
-export async function launch({ width = 1280, height = 800 } = {}) {
+export async function launch({ width = 1280, height = 800, screen = null } = {}) {
   mkdirSync(outDir, { recursive: true });
   const display = await freeDisplay();
   const children = [];
-  const xvfb = spawn("Xvfb", [`:${display}`, "-screen", "0", `${width}x${height}x24`, "-nolisten", "tcp"], { stdio: "ignore" });
+  const [sw, sh] = screen ?? [width, height];
+  const xvfb = spawn("Xvfb", [`:${display}`, "-screen", "0", `${sw}x${sh}x24`, "-nolisten", "tcp"], { stdio: "ignore" });
   children.push(xvfb);
   const dataDir = mkdtempSync(join(tmpdir(), "remap-e2e-"));
   const port = 4444 + (display - 90) * 2;
@@ -62,7 +63,9 @@ export async function launch({ width = 1280, height = 800 } = {}) {
     });
     const body = await res.json();
     if (!res.ok) throw new Error(`cannot start the app: ${JSON.stringify(body.value)}\n${driverLog}`);
-    return new Session(base, body.value.sessionId, dataDir, stop, display);
+    const session = new Session(base, body.value.sessionId, dataDir, stop, display);
+    if (screen) await session.resize(width, height);
+    return session;
   } catch (e) {
     stop();
     throw e;
@@ -169,9 +172,21 @@ export class Session {
    */
   async screenshot(name) {
     const file = join(outDir, `${name}.png`);
-    const r = spawnSync("import", ["-display", `:${this.display}`, "-window", "root", file], { timeout: 20000 });
+    // The window may be smaller than the screen: keep only the window.
+    let crop = [];
+    try {
+      const r = await this.cmd("GET", "/window/rect");
+      if (r.width > 0 && r.height > 0) crop = ["-crop", `${r.width}x${r.height}+${Math.max(0, r.x)}+${Math.max(0, r.y)}`];
+    } catch {}
+    const r = spawnSync("import", ["-display", `:${this.display}`, "-window", "root", ...crop, file], { timeout: 20000 });
     if (r.status !== 0) throw new Error(`screenshot failed: ${r.stderr ?? r.error}`);
     return file;
+  }
+
+  /** Resizes the window (W3C Set Window Rect) and gives the layout a moment to settle. */
+  async resize(width, height) {
+    await this.cmd("POST", "/window/rect", { x: 0, y: 0, width, height });
+    await sleep(500);
   }
 
   async close() {

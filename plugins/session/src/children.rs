@@ -18,27 +18,39 @@ pub struct Children {
     pub dropped_over_budget: usize,
 }
 
-/// One child per selected layer of `model` with that layer removed. `request.existing` is
-/// filled with the session's hashes, so no child repeats a model of the session.
+/// The ablations of `model` (one child per selected layer, that layer removed), without
+/// storing them: a preview. No child repeats a model of the session.
+pub async fn preview_ablations(
+    store: &Store,
+    model: ModelId,
+    request: &AblationRequest,
+) -> Result<(Model, Generated), SessionError> {
+    let parent = store.model(model).await?;
+    let mut request = request.clone();
+    request.existing = session_hashes(store, &parent).await?;
+    let generated = remap_sampling::ablate(&parent.architecture, &request)?;
+    Ok((parent, generated))
+}
+
+/// The ablations of [`preview_ablations`], stored with their lineage and queued to train
+/// for the parent's epochs.
 pub async fn generate_ablations(
     store: &Store,
     model: ModelId,
     request: &AblationRequest,
 ) -> Result<Children, SessionError> {
-    let parent = store.model(model).await?;
-    let mut request = request.clone();
-    request.existing = session_hashes(store, &parent).await?;
-    let generated = remap_sampling::ablate(&parent.architecture, &request)?;
+    let (parent, generated) = preview_ablations(store, model, request).await?;
     store_children(store, parent, generated).await
 }
 
-/// `request.count` variations of `model` drawn from its session's search space; no child
+/// `request.count` variations of `model` drawn from its session's search space, without
+/// storing them: a preview (the same request generates the same children again). No child
 /// repeats a model of the session.
-pub async fn generate_variations(
+pub async fn preview_variations(
     store: &Store,
     model: ModelId,
     request: &VariationRequest,
-) -> Result<Children, SessionError> {
+) -> Result<(Model, Generated), SessionError> {
     let parent = store.model(model).await?;
     let session = store.session(parent.session_id).await?;
     let space: SearchSpace = serde_json::from_value(session.search_space.clone()).map_err(|e| {
@@ -51,6 +63,17 @@ pub async fn generate_variations(
     let mut request = request.clone();
     request.existing = session_hashes(store, &parent).await?;
     let generated = remap_sampling::vary(&parent.architecture, &space, &request)?;
+    Ok((parent, generated))
+}
+
+/// The variations of [`preview_variations`], stored with their lineage and queued to train
+/// for the parent's epochs.
+pub async fn generate_variations(
+    store: &Store,
+    model: ModelId,
+    request: &VariationRequest,
+) -> Result<Children, SessionError> {
+    let (parent, generated) = preview_variations(store, model, request).await?;
     store_children(store, parent, generated).await
 }
 

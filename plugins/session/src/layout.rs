@@ -201,7 +201,7 @@ fn encode_f64(values: &[f64]) -> Vec<u8> {
 }
 
 fn decode_f64(bytes: &[u8]) -> Option<Vec<f64>> {
-    (bytes.len() % 8 == 0).then(|| {
+    bytes.len().is_multiple_of(8).then(|| {
         bytes
             .chunks_exact(8)
             .map(|c| f64::from_le_bytes(c.try_into().expect("8 bytes")))

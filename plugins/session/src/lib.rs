@@ -19,7 +19,9 @@ mod runner;
 mod settings;
 mod status;
 
-pub use children::{Children, generate_ablations, generate_variations};
+pub use children::{
+    Children, generate_ablations, generate_variations, preview_ablations, preview_variations,
+};
 pub use create::{DEFAULT_MODELS, SessionSpec, create_session};
 pub use data::{DataCache, load_session_data};
 pub use error::SessionError;

@@ -12,6 +12,20 @@ const COMMANDS: &[&str] = &[
     "remove_from_drawer",
     "compare",
     "queue",
+    "preview_ablations_of",
+    "queue_ablations",
+    "preview_variations_of",
+    "queue_variations",
+    "queue_handcrafted",
+    "templates",
+    "save_template",
+    "delete_template",
+    "queue_status",
+    "move_job",
+    "cancel_job",
+    "retry_job",
+    "pause_queue",
+    "resume_queue",
 ];
 
 fn main() {

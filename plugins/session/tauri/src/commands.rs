@@ -19,8 +19,8 @@ use tauri::State;
 use crate::Error;
 use crate::state::RemapState;
 use crate::views::{
-    ClassSamples, Comparison, EpochView, ModelDetail, ModelView, NewSessionRequest, Overview,
-    OverviewLayout, QueueJob, SessionInfo, latest_runs, session_info,
+    ClassSamples, Comparison, ModelDetail, ModelView, NewSessionRequest, Overview, OverviewLayout,
+    QueueJob, SessionInfo, latest_runs, session_info,
 };
 
 /// The session's data set, loaded once per process (it is shared with the trainer).
@@ -236,16 +236,9 @@ pub async fn model_detail(
     let classes = dataset(&state, &session).await?.classes.clone();
     // A job still training shows the epochs it has finished so far.
     let epochs = match &run {
-        Some(run) => run.epochs.iter().map(EpochView::from).collect(),
+        Some(run) => run.epochs.clone(),
         None => match model.job {
-            Some(job) => state
-                .store
-                .job(job)
-                .await?
-                .progress
-                .iter()
-                .map(EpochView::from)
-                .collect(),
+            Some(job) => state.store.job(job).await?.progress,
             None => Vec::new(),
         },
     };

@@ -5,6 +5,8 @@
 
 mod commands;
 mod error;
+mod generate;
+mod queue;
 mod state;
 mod views;
 
@@ -18,6 +20,8 @@ use tauri::{Emitter, Manager, RunEvent, Runtime};
 use tokio::sync::broadcast::error::RecvError;
 
 pub use error::Error;
+pub use generate::{ChildPreview, GenerationPreview, Queued};
+pub use queue::QueueState;
 pub use state::{Remap, RemapState};
 pub use views::*;
 
@@ -41,7 +45,21 @@ pub fn init<R: Runtime>(data_dir: PathBuf) -> TauriPlugin<R> {
             commands::add_to_drawer,
             commands::remove_from_drawer,
             commands::compare,
-            commands::queue
+            commands::queue,
+            generate::preview_ablations_of,
+            generate::queue_ablations,
+            generate::preview_variations_of,
+            generate::queue_variations,
+            generate::queue_handcrafted,
+            generate::templates,
+            generate::save_template,
+            generate::delete_template,
+            queue::queue_status,
+            queue::move_job,
+            queue::cancel_job,
+            queue::retry_job,
+            queue::pause_queue,
+            queue::resume_queue
         ])
         .setup(move |app, _api| {
             let location = Location::Sqlite(data_dir.join("remap.db"));

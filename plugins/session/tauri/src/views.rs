@@ -131,31 +131,6 @@ pub struct Overview {
     pub pareto: Vec<ModelId>,
 }
 
-/// One epoch's metrics.
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EpochView {
-    pub epoch: u32,
-    pub train_loss: f64,
-    pub train_accuracy: f64,
-    pub val_loss: f64,
-    pub val_accuracy: f64,
-    pub seconds: f64,
-}
-
-impl From<&EpochMetrics> for EpochView {
-    fn from(m: &EpochMetrics) -> Self {
-        EpochView {
-            epoch: m.epoch,
-            train_loss: m.train_loss,
-            train_accuracy: m.train_accuracy,
-            val_loss: m.val_loss,
-            val_accuracy: m.val_accuracy,
-            seconds: m.seconds,
-        }
-    }
-}
-
 /// The Model Inspector's facts about one model.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -163,7 +138,7 @@ pub struct ModelDetail {
     pub model: ModelView,
     pub parent: Option<ModelView>,
     pub classes: Vec<String>,
-    pub epochs: Vec<EpochView>,
+    pub epochs: Vec<EpochMetrics>,
     pub confusion: Option<Vec<Vec<u64>>>,
     pub device: Option<String>,
     pub error: Option<String>,
@@ -199,7 +174,7 @@ pub struct QueueJob {
     pub status: JobStatus,
     pub epochs: u32,
     pub epochs_done: u32,
-    pub progress: Vec<EpochView>,
+    pub progress: Vec<EpochMetrics>,
     pub error: Option<String>,
 }
 
@@ -212,7 +187,7 @@ impl QueueJob {
             status: job.status,
             epochs,
             epochs_done: job.epochs_done,
-            progress: job.progress.iter().map(EpochView::from).collect(),
+            progress: job.progress.clone(),
             error,
         }
     }
