@@ -97,12 +97,13 @@ export interface Overview {
   pareto: number[];
 }
 
+/** One epoch's metrics, as the store keeps them (snake_case, like the queue events). */
 export interface EpochMetrics {
   epoch: number;
-  trainLoss: number;
-  trainAccuracy: number;
-  valLoss: number;
-  valAccuracy: number;
+  train_loss: number;
+  train_accuracy: number;
+  val_loss: number;
+  val_accuracy: number;
   seconds: number;
 }
 
@@ -163,7 +164,7 @@ export type QueueEvent =
   | {
       type: "epoch";
       job_id: number;
-      metrics: { epoch: number; train_loss: number; train_accuracy: number; val_loss: number; val_accuracy: number; seconds: number };
+      metrics: EpochMetrics;
       epochs: number;
       eta_seconds: number | null;
     }
@@ -171,6 +172,87 @@ export type QueueEvent =
   | { type: "paused" }
   | { type: "resumed" }
   | { type: "idle" };
+
+/** Which layers to ablate (`layers: null` = every hidden layer). */
+export interface AblationRequest {
+  layers?: number[] | null;
+  max_params?: number | null;
+}
+
+export type Operation = "insert" | "remove" | "replace" | "reparametrize";
+export type LayerType = "conv2d" | "maxpool2d" | "avgpool2d" | "dense" | "activation" | "dropout";
+export type Hyperparameter = "kernel" | "filters" | "size" | "stride" | "units" | "function" | "rate";
+
+/** What may change at a position; absent fields allow everything. */
+export interface Restriction {
+  ops?: Operation[] | null;
+  types?: LayerType[] | null;
+  /** Allowed values per hyperparameter (numbers, or activation names for `function`). */
+  values?: Partial<Record<Hyperparameter, (number | string)[]>>;
+}
+
+/** REMAP's variation request (Rust's field names). */
+export interface VariationRequest {
+  count: number;
+  max_changes: number;
+  seed: number;
+  /** Positions that may change: hidden-layer indices, plus the layer count for "before the head". */
+  layers?: number[] | null;
+  restriction?: Restriction;
+  /** Per-position restrictions, keyed by parent layer index. */
+  per_layer?: Record<number, Restriction>;
+  max_params?: number | null;
+}
+
+export interface Skipped {
+  layer: number | null;
+  reason: string;
+}
+
+/** A generated child before it is stored. */
+export interface ChildPreview {
+  architecture: unknown;
+  snac: SnacModel;
+  params: number;
+  hash: string;
+  changes: string[];
+  deltaParams: number;
+}
+
+export interface GenerationPreview {
+  children: ChildPreview[];
+  skipped: Skipped[];
+  droppedOverBudget: number;
+}
+
+export interface Queued {
+  models: number[];
+  skipped: Skipped[];
+  droppedOverBudget: number;
+}
+
+/** A handcrafted architecture saved by name (shared by all sessions). */
+export interface Template {
+  name: string;
+  architecture: unknown;
+  updated_at: number;
+}
+
+export interface QueueState {
+  paused: boolean;
+  running: number[];
+}
+
+/** Grid values per layer type and hyperparameter (`plugins/sampling/src/space.rs`, `Grids`). */
+export type Grids = Partial<Record<LayerType, Partial<Record<Hyperparameter, (number | string)[]>>>>;
+
+/** A search space as the sampling plugin serialises it (grids and the two transition tables). */
+export interface SearchSpace {
+  name: string;
+  grids: Grids;
+  pre_dense: Record<string, string[]>;
+  post_dense: Record<string, string[]>;
+}
 
 const S = "plugin:remap-session|";
 
@@ -193,6 +275,28 @@ export const api = {
   removeFromDrawer: (modelId: number) => invoke<void>(`${S}remove_from_drawer`, { modelId }),
   compare: (a: number, b: number) => invoke<Comparison>(`${S}compare`, { a, b }),
   queue: (sessionId: number) => invoke<QueueJob[]>(`${S}queue`, { sessionId }),
+  previewAblations: (modelId: number, request: AblationRequest) =>
+    invoke<GenerationPreview>(`${S}preview_ablations_of`, { modelId, request }),
+  queueAblations: (modelId: number, request: AblationRequest) =>
+    invoke<Queued>(`${S}queue_ablations`, { modelId, request }),
+  previewVariations: (modelId: number, request: VariationRequest) =>
+    invoke<GenerationPreview>(`${S}preview_variations_of`, { modelId, request }),
+  queueVariations: (modelId: number, request: VariationRequest) =>
+    invoke<Queued>(`${S}queue_variations`, { modelId, request }),
+  /** Stores and queues a handcrafted architecture; resolves to its model id. */
+  queueHandcrafted: (sessionId: number, architecture: unknown, parent: number | null, epochs: number | null = null) =>
+    invoke<number>(`${S}queue_handcrafted`, { sessionId, architecture, parent, epochs }),
+  templates: () => invoke<Template[]>(`${S}templates`),
+  saveTemplate: (name: string, architecture: unknown) => invoke<Template>(`${S}save_template`, { name, architecture }),
+  deleteTemplate: (name: string) => invoke<void>(`${S}delete_template`, { name }),
+  queueStatus: () => invoke<QueueState>(`${S}queue_status`),
+  moveJob: (jobId: number, index: number) => invoke<void>(`${S}move_job`, { jobId, index }),
+  cancelJob: (jobId: number) => invoke<JobStatus>(`${S}cancel_job`, { jobId }),
+  retryJob: (jobId: number) => invoke<void>(`${S}retry_job`, { jobId }),
+  pauseQueue: () => invoke<QueueState>(`${S}pause_queue`),
+  resumeQueue: () => invoke<QueueState>(`${S}resume_queue`),
+  /** The built-in `remap-2019` search space (grids for the Generate tab's value pickers). */
+  searchSpace: () => invoke<SearchSpace>("plugin:remap-sampling|search_space"),
   onQueueEvent: (handler: (event: QueueEvent) => void): Promise<UnlistenFn> =>
     listen<QueueEvent>("remap://queue", (e) => handler(e.payload)),
 };

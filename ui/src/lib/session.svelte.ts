@@ -3,11 +3,15 @@
 // Every api call goes through `call`, which shows failures in the error bar with their reason.
 import { api, type ModelView, type NewSessionRequest, type Overview, type QueueEvent, type SessionInfo } from "./api";
 import { FINISHED, applyProgress, errorText, type LiveProgress, type ViewId } from "./present";
+import { BATCH_NOTIFY, batchText, notify } from "./notify";
 
 export interface AppError {
   id: number;
   message: string;
 }
+
+/** How long an in-app toast stays. */
+export const TOAST_MS = 8000;
 
 /** How long queue events are gathered before the overview is fetched again. */
 export const REFRESH_MS = 1000;
@@ -30,6 +34,10 @@ export class RemapState {
   /** Bumped when the overview was fetched again; the Inspector refreshes its detail. */
   overviewVersion = $state(0);
   queuePaused = $state(false);
+  /** A pause or resume is on its way to Rust. */
+  pausing = $state(false);
+  /** In-app messages that go away by themselves (notification fallback, confirmations). */
+  toasts = $state<AppError[]>([]);
   /** The welcome form is shown over an open session ("New session…" in the session menu). */
   welcome = $state(false);
   /** True until the first `lastSession` answer (the welcome state waits for it). */
@@ -43,6 +51,8 @@ export class RemapState {
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
   private queueTimer: ReturnType<typeof setTimeout> | null = null;
   private unlisten: (() => void) | null = null;
+  /** Jobs finished since the queue was last idle (id → status), for the batch notification. */
+  private batch = new Map<number, string>();
 
   /** Runs an api call; a failure is shown with `what` and its reason, and gives `undefined`. */
   async call<T>(what: string, fn: () => Promise<T>): Promise<T | undefined> {
@@ -60,6 +70,32 @@ export class RemapState {
 
   dismiss(id: number) {
     this.errors = this.errors.filter((e) => e.id !== id);
+  }
+
+  toast(message: string) {
+    const id = this.nextError++;
+    this.toasts = [...this.toasts, { id, message }];
+    setTimeout(() => this.dismissToast(id), TOAST_MS);
+  }
+
+  dismissToast(id: number) {
+    this.toasts = this.toasts.filter((t) => t.id !== id);
+  }
+
+  /** Reads whether the queue is paused. */
+  async loadQueueState() {
+    const s = await this.call("Cannot read the queue state", () => api.queueStatus());
+    if (s) this.queuePaused = s.paused;
+  }
+
+  /** Pauses a running queue or resumes a paused one. */
+  async togglePause() {
+    if (this.pausing) return;
+    this.pausing = true;
+    const resume = this.queuePaused;
+    const s = await this.call(resume ? "Cannot resume the queue" : "Cannot pause the queue", () => (resume ? api.resumeQueue() : api.pauseQueue()));
+    this.pausing = false;
+    if (s) this.queuePaused = s.paused;
   }
 
   /** Subscribes to queue events and opens the session shown last. */
@@ -96,6 +132,9 @@ export class RemapState {
     this.queueVersion = 0;
     this.overviewVersion = 0;
     this.queuePaused = false;
+    this.pausing = false;
+    this.toasts = [];
+    this.batch.clear();
     this.welcome = false;
     this.starting = true;
   }
@@ -207,8 +246,14 @@ export class RemapState {
 
   onQueueEvent(ev: QueueEvent) {
     this.live = applyProgress(this.live, ev);
+    if (ev.type === "job" && ev.status === "running") {
+      // The order jobs started in, for end-to-end tests of reordering.
+      const w = globalThis as unknown as { __remapStartOrder?: number[] };
+      (w.__remapStartOrder ??= []).push(ev.job_id);
+    }
     switch (ev.type) {
       case "job":
+        if (FINISHED.includes(ev.status)) this.batch.set(ev.job_id, ev.status);
         if (this.session && ev.session_id !== this.session.id) return;
         if (FINISHED.includes(ev.status)) this.scheduleRefresh();
         this.scheduleQueue();
@@ -224,6 +269,8 @@ export class RemapState {
         this.queuePaused = false;
         break;
       case "idle":
+        if (this.batch.size >= BATCH_NOTIFY) notify("REMAP training finished", batchText([...this.batch.values()]), (text) => this.toast(text));
+        this.batch.clear();
         this.scheduleQueue();
         break;
     }

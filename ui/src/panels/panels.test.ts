@@ -18,6 +18,7 @@ async function openWith(models = [model(1), model(2), model(3)], drawer: number[
   handlers.overview = () => overview(models);
   handlers.drawer = () => drawer;
   handlers.queue = () => [];
+  handlers.queue_status = () => ({ paused: false, running: [] });
   await remap.open(session());
 }
 
@@ -129,8 +130,8 @@ describe("Model Inspector", () => {
     const detail: ModelDetail = {
       model: m, parent: model(1), classes: CLASSES,
       epochs: [
-        { epoch: 1, trainLoss: 1.2, trainAccuracy: 0.4, valLoss: 1.1, valAccuracy: 0.45, seconds: 2 },
-        { epoch: 2, trainLoss: 0.8, trainAccuracy: 0.6, valLoss: 0.9, valAccuracy: 0.58, seconds: 2 },
+        { epoch: 1, train_loss: 1.2, train_accuracy: 0.4, val_loss: 1.1, val_accuracy: 0.45, seconds: 2 },
+        { epoch: 2, train_loss: 0.8, train_accuracy: 0.6, val_loss: 0.9, val_accuracy: 0.58, seconds: 2 },
       ],
       confusion: [[9, 1, 0], [2, 5, 3], [0, 4, 6]],
       device: "CPU (flex)", error: null,

@@ -7,7 +7,7 @@ export type Handler = (args: any) => unknown;
 export const handlers: Record<string, Handler> = {};
 
 export const invoke = vi.fn(async (cmd: string, args?: Record<string, unknown>) => {
-  const name = cmd.replace(/^plugin:remap-session\|/, "");
+  const name = cmd.replace(/^plugin:[^|]+\|/, "");
   const h = handlers[name];
   if (!h) throw `unexpected command ${name}`;
   return h(args ?? {});
@@ -35,5 +35,5 @@ export function resetTauri() {
 
 /** Calls of one command, with their arguments. */
 export function callsOf(name: string): Record<string, unknown>[] {
-  return invoke.mock.calls.filter(([c]) => c.replace(/^plugin:remap-session\|/, "") === name).map(([, a]) => a ?? {});
+  return invoke.mock.calls.filter(([c]) => c.replace(/^plugin:[^|]+\|/, "") === name).map(([, a]) => a ?? {});
 }
