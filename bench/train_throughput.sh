@@ -13,7 +13,9 @@ target=${CARGO_TARGET_DIR:-$root/target}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-(cd "$root" && cargo build -q -p remap-cli -p remap-training --example export_data)
+# The whole workspace, as the tests build it: building single packages would unify features
+# differently and recompile burn.
+(cd "$root" && cargo build -q --workspace --bins --examples)
 remap=$target/debug/remap
 golden=${REMAP_SPEC_DIR:-$root/../shared/spec}/golden/otmann_reference.json
 
