@@ -9,9 +9,9 @@ use anyhow::{Context, Result, bail};
 use clap::{ArgGroup, Args};
 use remap_architecture::Architecture;
 use remap_datasets::{DatasetSource, LoadOptions};
-use remap_export::{About, Format, Lineage, TrainedModel, export};
-use remap_session::{TrainingSettings, load_session_data};
-use remap_store::{JobStatus, Location, Store};
+use remap_export::{About, Format, TrainedModel, export};
+use remap_session::{protocol_settings, trained_model};
+use remap_store::{Location, Store};
 use remap_training::burn::tensor::Device;
 use remap_training::{Dataset, Protocol, load_weights};
 use serde::Deserialize;
@@ -152,26 +152,6 @@ fn data_about(dataset: &str, data: &Dataset) -> About {
     }
 }
 
-fn protocol_settings(p: &Protocol) -> Vec<(String, String)> {
-    vec![
-        ("optimizer".into(), "Adam".into()),
-        ("learning rate".into(), p.learning_rate.to_string()),
-        (
-            "learning-rate decay per epoch".into(),
-            p.lr_decay.to_string(),
-        ),
-        ("max epochs".into(), p.max_epochs.to_string()),
-        ("batch size".into(), p.batch_size.to_string()),
-        (
-            "early stopping".into(),
-            format!(
-                "{} epochs without a validation-loss drop of {}",
-                p.patience, p.min_improvement
-            ),
-        ),
-    ]
-}
-
 fn from_session(name: &str, id: i64, db: Option<&str>) -> Result<TrainedModel> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -188,59 +168,8 @@ fn from_session(name: &str, id: i64, db: Option<&str>) -> Result<TrainedModel> {
         if model.session_id != session.id {
             bail!("model {id} is not in session `{name}` (see `remap session status {name}`)");
         }
-        let runs = store.runs_of_model(id).await?;
-        let Some((run, weights)) = runs.iter().rev().find_map(|run| {
-            let done = matches!(run.status, JobStatus::Done);
-            run.weights_path.clone().filter(|_| done).map(|w| (run, w))
-        }) else {
-            bail!("model {id} of session `{name}` has no finished training run with weights");
-        };
-        let parent_summary = match model.parent_id {
-            Some(parent) => Some(store.model(parent).await?.architecture.summary()),
-            None => None,
-        };
-        let settings = TrainingSettings::from_value(&session.training, &session.name)?;
-        let loaded = session.clone();
-        let data = tokio::task::spawn_blocking(move || load_session_data(&loaded))
-            .await
-            .context("loading the data set crashed")?
-            .with_context(|| format!("loading the data set of session `{name}`"))?;
-        let arch = model.architecture.clone();
-        let net = load_weights(&arch, &weights, &Device::flex())?;
-        let mut protocol = Protocol::for_input(arch.input.height, arch.input.width);
-        protocol.max_epochs = model.epochs as usize;
-        if let Some(batch) = settings.batch {
-            protocol.batch_size = batch;
-        }
-        let about = About {
-            source: format!("session `{name}`, model {id}"),
-            seed: Some(session.seed),
-            settings: protocol_settings(&protocol),
-            status: Some(run.status.name().to_string()),
-            epochs: Some(run.epochs.len()),
-            val_accuracy: run.val_accuracy(),
-            device: Some(run.device.clone()),
-            per_class_accuracy: run
-                .per_class_accuracy
-                .as_ref()
-                .map(|v| v.iter().copied().map(Some).collect()),
-            confusion: run.confusion.clone(),
-            lineage: Some(Lineage {
-                model: model.id,
-                origin: model.origin.name().to_string(),
-                parent: model.parent_id,
-                parent_summary,
-                changes: model.changes.clone(),
-            }),
-            ..data_about(&session.dataset, &data)
-        };
+        let trained = trained_model(&store, id).await?;
         store.close().await?;
-        Ok(TrainedModel {
-            arch,
-            net,
-            classes: data.classes.clone(),
-            normalization: data.normalization.clone(),
-            about,
-        })
+        Ok(trained)
     })
 }

@@ -5,6 +5,9 @@
 // in out/e2e/.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { launch } from "./webdriver.mjs";
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -115,6 +118,18 @@ test("local experimentation: ablations, handcrafting, reordering, cancelling", {
     );
     assert.equal((await statuses(app))[cancelled], "cancelled");
     await app.screenshot("generate-5-cancelled");
+
+    // Export the inspected model from the Inspector and find its files on disk.
+    const out = join(mkdtempSync(join(tmpdir(), "remap-export-")), "model");
+    await app.click("#tab-inspector");
+    await app.click("#export-open");
+    await app.type("#export-folder", out);
+    await app.click("#export-run");
+    await app.waitFor(async () => (await app.findAll("[data-testid=export-result] li")).length === 5, 60000, "5 files exported");
+    for (const file of ["architecture.json", "model.safetensors", "model.onnx", "model.py", "README.md"]) {
+      assert.ok(existsSync(join(out, file)), `${file} exported`);
+    }
+    await app.screenshot("generate-6-exported");
   } finally {
     await app.close();
   }

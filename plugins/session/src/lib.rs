@@ -14,6 +14,7 @@ mod children;
 mod create;
 mod data;
 mod error;
+mod export;
 mod layout;
 mod runner;
 mod settings;
@@ -25,6 +26,7 @@ pub use children::{
 pub use create::{DEFAULT_MODELS, SessionSpec, create_session};
 pub use data::{DataCache, load_session_data};
 pub use error::SessionError;
+pub use export::{protocol_settings, trained_model};
 pub use layout::{Map, MapKind, MapModel, session_map};
 pub use runner::TrainerRunner;
 pub use settings::{DEFAULT_SKETCHES_PER_CLASS, DataOptions, TrainingSettings};

@@ -26,6 +26,7 @@ const COMMANDS: &[&str] = &[
     "retry_job",
     "pause_queue",
     "resume_queue",
+    "export_model",
 ];
 
 fn main() {

@@ -254,6 +254,15 @@ export interface SearchSpace {
   post_dense: Record<string, string[]>;
 }
 
+/** One file an export wrote. */
+export interface WrittenFile {
+  format: string;
+  path: string;
+  bytes: number;
+}
+
+export const EXPORT_FORMATS = ["json", "safetensors", "onnx", "pytorch", "card"] as const;
+
 const S = "plugin:remap-session|";
 
 export const api = {
@@ -297,6 +306,9 @@ export const api = {
   resumeQueue: () => invoke<QueueState>(`${S}resume_queue`),
   /** The built-in `remap-2019` search space (grids for the Generate tab's value pickers). */
   searchSpace: () => invoke<SearchSpace>("plugin:remap-sampling|search_space"),
+  /** Writes the model's formats into `folder`; a non-empty folder needs `force`. */
+  exportModel: (modelId: number, formats: string[], folder: string, force: boolean) =>
+    invoke<WrittenFile[]>(`${S}export_model`, { modelId, formats, folder, force }),
   onQueueEvent: (handler: (event: QueueEvent) => void): Promise<UnlistenFn> =>
     listen<QueueEvent>("remap://queue", (e) => handler(e.payload)),
 };

@@ -153,6 +153,25 @@ describe("Model Inspector", () => {
     await waitFor(() => expect(callsOf("add_to_drawer")).toEqual([{ modelIds: [1] }]));
   });
 
+  it("exports a trained model into the chosen folder with the chosen formats", async () => {
+    await openWith();
+    handlers.model_detail = () => ({ model: model(1), parent: null, classes: CLASSES, epochs: [], confusion: null, device: "cpu", error: null });
+    handlers.app_info = () => ({ version: "0.1.0", dataDir: "/data", device: "cpu" });
+    handlers.export_model = () => [{ format: "onnx", path: "/out/model.onnx", bytes: 2048 }];
+    remap.inspect(1);
+    render(ModelInspector);
+    await fireEvent.click(await screen.findByRole("button", { name: "Export…" }));
+    const folder = (await screen.findByLabelText("Folder")) as HTMLInputElement;
+    await waitFor(() => expect(folder.value).toBe("/data/exports/model-1"));
+    await fireEvent.input(folder, { target: { value: "/out" } });
+    await fireEvent.click(screen.getByLabelText("Model card (README.md)"));
+    await fireEvent.click(screen.getByRole("button", { name: "Export" }));
+    await waitFor(() =>
+      expect(callsOf("export_model")).toEqual([{ modelId: 1, formats: ["json", "safetensors", "onnx", "pytorch"], folder: "/out", force: false }]),
+    );
+    expect((await screen.findByTestId("export-result")).textContent).toContain("/out/model.onnx");
+  });
+
   it("shows why a run failed", async () => {
     await openWith([model(1, { status: "failed", valAccuracy: null })]);
     handlers.model_detail = () => ({ model: model(1, { status: "failed", valAccuracy: null }), parent: null, classes: CLASSES, epochs: [], confusion: null, device: "wgpu", error: "out of memory" });

@@ -5,6 +5,7 @@
 
 mod commands;
 mod error;
+mod export;
 mod generate;
 mod queue;
 mod state;
@@ -59,7 +60,8 @@ pub fn init<R: Runtime>(data_dir: PathBuf) -> TauriPlugin<R> {
             queue::cancel_job,
             queue::retry_job,
             queue::pause_queue,
-            queue::resume_queue
+            queue::resume_queue,
+            export::export_model
         ])
         .setup(move |app, _api| {
             let location = Location::Sqlite(data_dir.join("remap.db"));

@@ -1,0 +1,99 @@
+//! A session's trained model as `remap-export` takes it: architecture, weights of its last
+//! finished run, the data set's classes and normalisation, and what the model card tells.
+
+use remap_export::{About, Lineage, TrainedModel};
+use remap_store::{JobStatus, ModelId, Store};
+use remap_training::burn::tensor::Device;
+use remap_training::{Protocol, load_weights};
+
+use crate::data::load_session_data;
+use crate::error::SessionError;
+use crate::settings::TrainingSettings;
+
+/// The model `id` with the weights of its last finished run.
+pub async fn trained_model(store: &Store, id: ModelId) -> Result<TrainedModel, SessionError> {
+    let model = store.model(id).await?;
+    let session = store.session(model.session_id).await?;
+    let name = session.name.clone();
+    let runs = store.runs_of_model(id).await?;
+    let Some((run, weights)) = runs.iter().rev().find_map(|run| {
+        let done = matches!(run.status, JobStatus::Done);
+        run.weights_path.clone().filter(|_| done).map(|w| (run, w))
+    }) else {
+        return Err(SessionError::Invalid(format!(
+            "model {id} of session `{name}` has no finished training run with weights"
+        )));
+    };
+    let parent_summary = match model.parent_id {
+        Some(parent) => Some(store.model(parent).await?.architecture.summary()),
+        None => None,
+    };
+    let settings = TrainingSettings::from_value(&session.training, &session.name)?;
+    let loaded = session.clone();
+    let data = tokio::task::spawn_blocking(move || load_session_data(&loaded))
+        .await
+        .map_err(|e| SessionError::Invalid(format!("loading the data set crashed: {e}")))??;
+    let arch = model.architecture.clone();
+    let load = (arch.clone(), weights.clone());
+    let net = tokio::task::spawn_blocking(move || load_weights(&load.0, &load.1, &Device::flex()))
+        .await
+        .map_err(|e| SessionError::Invalid(format!("loading the weights crashed: {e}")))?
+        .map_err(|e| SessionError::Invalid(format!("weights of model {id}: {e}")))?;
+    let mut protocol = Protocol::for_input(arch.input.height, arch.input.width);
+    protocol.max_epochs = model.epochs as usize;
+    if let Some(batch) = settings.batch {
+        protocol.batch_size = batch;
+    }
+    let about = About {
+        source: format!("session `{name}`, model {id}"),
+        seed: Some(session.seed),
+        settings: protocol_settings(&protocol),
+        status: Some(run.status.name().to_string()),
+        epochs: Some(run.epochs.len()),
+        val_accuracy: run.val_accuracy(),
+        device: Some(run.device.clone()),
+        per_class_accuracy: run
+            .per_class_accuracy
+            .as_ref()
+            .map(|v| v.iter().copied().map(Some).collect()),
+        confusion: run.confusion.clone(),
+        lineage: Some(Lineage {
+            model: model.id,
+            origin: model.origin.name().to_string(),
+            parent: model.parent_id,
+            parent_summary,
+            changes: model.changes.clone(),
+        }),
+        dataset: session.dataset.clone(),
+        train_images: Some(data.train.len()),
+        held_out_images: Some(data.held_out.len()),
+    };
+    Ok(TrainedModel {
+        arch,
+        net,
+        classes: data.classes.clone(),
+        normalization: data.normalization.clone(),
+        about,
+    })
+}
+
+/// The training settings of `p`, as the model card lists them.
+pub fn protocol_settings(p: &Protocol) -> Vec<(String, String)> {
+    vec![
+        ("optimizer".into(), "Adam".into()),
+        ("learning rate".into(), p.learning_rate.to_string()),
+        (
+            "learning-rate decay per epoch".into(),
+            p.lr_decay.to_string(),
+        ),
+        ("max epochs".into(), p.max_epochs.to_string()),
+        ("batch size".into(), p.batch_size.to_string()),
+        (
+            "early stopping".into(),
+            format!(
+                "{} epochs without a validation-loss drop of {}",
+                p.patience, p.min_improvement
+            ),
+        ),
+    ]
+}
