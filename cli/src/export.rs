@@ -7,14 +7,15 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::{ArgGroup, Args};
-use remap_architecture::Architecture;
-use remap_datasets::{DatasetSource, LoadOptions};
+use remap_datasets::DatasetSource;
 use remap_export::{About, Format, TrainedModel, export};
 use remap_session::{protocol_settings, trained_model};
 use remap_store::{Location, Store};
 use remap_training::burn::tensor::Device;
-use remap_training::{Dataset, Protocol, load_weights};
+use remap_training::{Dataset, load_weights};
 use serde::Deserialize;
+
+use crate::training::RunConfig;
 
 #[derive(Args)]
 #[command(group(ArgGroup::new("source").required(true).args(["run", "session"])))]
@@ -70,18 +71,6 @@ pub fn run(args: ExportArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// What `remap train` wrote in run.json (the fields export needs).
-#[derive(Deserialize)]
-struct RunFile {
-    arch: Architecture,
-    dataset: String,
-    classes: Option<Vec<String>>,
-    limit: Option<usize>,
-    data_seed: u64,
-    seed: u64,
-    protocol: Protocol,
-}
-
 /// What `remap train` wrote in result.json (the fields the card shows).
 #[derive(Deserialize)]
 struct ResultFile {
@@ -101,14 +90,9 @@ fn read_json<T: for<'de> Deserialize<'de>>(path: &Path, what: &str) -> Result<T>
 }
 
 fn from_run(dir: &Path) -> Result<TrainedModel> {
-    let run: RunFile = read_json(&dir.join("run.json"), "a run description")?;
+    let run: RunConfig = read_json(&dir.join("run.json"), "a run description")?;
     let result: ResultFile = read_json(&dir.join("result.json"), "a finished run's result")?;
-    let options = LoadOptions {
-        classes: run.classes.clone(),
-        limit: run.limit,
-        seed: run.data_seed,
-        ..LoadOptions::default()
-    };
+    let options = run.load_options();
     let source: DatasetSource = run
         .dataset
         .parse()

@@ -79,18 +79,19 @@ pub struct PredictArgs {
 
 /// How a run was started: everything `--resume` and `predict` need to redo it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct RunConfig {
-    arch: Architecture,
-    dataset: String,
-    classes: Option<Vec<String>>,
-    limit: Option<usize>,
-    data_seed: u64,
-    seed: u64,
-    protocol: Protocol,
+pub struct RunConfig {
+    pub arch: Architecture,
+    pub dataset: String,
+    pub classes: Option<Vec<String>>,
+    pub limit: Option<usize>,
+    pub data_seed: u64,
+    pub seed: u64,
+    pub protocol: Protocol,
 }
 
 impl RunConfig {
-    fn load_options(&self) -> LoadOptions {
+    /// The data set options the run was trained with.
+    pub fn load_options(&self) -> LoadOptions {
         LoadOptions {
             classes: self.classes.clone(),
             limit: self.limit,
