@@ -25,6 +25,7 @@ pub fn run() {
         .init();
 
     tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_remap_sampling::init())
         .plugin(tauri_plugin_remap_metrics::init())
         .setup(|app| {

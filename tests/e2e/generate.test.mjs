@@ -1,8 +1,7 @@
 // End-to-end, issue 9: local experimentation on a trained model — ablations queued and
 // trained, a handcrafted model (rejected while invalid, then fixed, saved as a template and
 // trained), reordering queued jobs and checking the order they train in, cancelling a
-// queued job (running jobs are cancelled in plugins/store/tests/queue.rs). Screenshots land
-// in out/e2e/.
+// queued and a running job, exporting. Screenshots land in out/e2e/.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync } from "node:fs";
@@ -117,6 +116,14 @@ test("local experimentation: ablations, handcrafting, reordering, cancelling", {
       "the queue finished",
     );
     assert.equal((await statuses(app))[cancelled], "cancelled");
+
+    // A long job (a heavy handcrafted net, 50 epochs) is cancelled while it trains.
+    const long = await app.script(
+      "return (async () => { const i = window.__TAURI_INTERNALS__.invoke; const s = await i('plugin:remap-session|last_session'); const m = await i('plugin:remap-session|queue_handcrafted', { sessionId: s.id, architecture: { input: { height: 28, width: 28, channels: 1 }, classes: 10, layers: [{ type: 'conv2d', filters: 128, kernel: 5 }, { type: 'activation', function: 'relu' }, { type: 'conv2d', filters: 128, kernel: 3 }] }, parent: null, epochs: 50 }); return (await i('plugin:remap-session|queue', { sessionId: s.id })).find(j => j.modelId === m).id; })()",
+    );
+    await app.waitFor(async () => (await statuses(app))[long] === "running", 60000, "the long job running");
+    await app.click(`[data-job-id='${long}'] button.job-cancel`);
+    await app.waitFor(async () => (await statuses(app))[long] === "cancelled", 60000, "the running job cancelled");
     await app.screenshot("generate-5-cancelled");
 
     // Export the inspected model from the Inspector and find its files on disk.

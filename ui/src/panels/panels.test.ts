@@ -3,6 +3,10 @@ import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 
 vi.mock("@tauri-apps/api/core", async () => ({ invoke: (await import("../test/tauri-mock")).invoke }));
 vi.mock("@tauri-apps/api/event", async () => ({ listen: (await import("../test/tauri-mock")).listen }));
+vi.mock("@tauri-apps/plugin-dialog", async () => {
+  const { invoke } = await import("../test/tauri-mock");
+  return { open: (options: unknown) => invoke("plugin:dialog|open", { options }) };
+});
 
 import DataSelector from "./DataSelector.svelte";
 import ModelDrawer from "./ModelDrawer.svelte";
@@ -170,6 +174,20 @@ describe("Model Inspector", () => {
       expect(callsOf("export_model")).toEqual([{ modelId: 1, formats: ["json", "safetensors", "onnx", "pytorch"], folder: "/out", force: false }]),
     );
     expect((await screen.findByTestId("export-result")).textContent).toContain("/out/model.onnx");
+  });
+
+  it("fills the export folder from the system's folder dialog", async () => {
+    await openWith();
+    handlers.model_detail = () => ({ model: model(1), parent: null, classes: CLASSES, epochs: [], confusion: null, device: "cpu", error: null });
+    handlers.app_info = () => ({ version: "0.1.0", dataDir: "/data", device: "cpu" });
+    handlers.open = () => "/picked/folder";
+    remap.inspect(1);
+    render(ModelInspector);
+    await fireEvent.click(await screen.findByRole("button", { name: "Export…" }));
+    await fireEvent.click(await screen.findByRole("button", { name: "Browse…" }));
+    const folder = (await screen.findByLabelText("Folder")) as HTMLInputElement;
+    await waitFor(() => expect(folder.value).toBe("/picked/folder"));
+    expect(callsOf("open")[0]).toMatchObject({ options: { directory: true, multiple: false } });
   });
 
   it("shows why a run failed", async () => {
