@@ -61,7 +61,11 @@ test("local experimentation: ablations, handcrafting, reordering, cancelling", {
     await app.click("#tab-generate");
     await app.click("#gen-mode-handcrafted");
     await app.find("[data-testid=hand-chain]");
-    await app.script("window.__remapHand.add('conv2d', 0); window.__remapHand.add('maxpool2d', 1); window.__remapHand.add('dense', 2);");
+    // The first layer is dragged from the palette with the real mouse; the editor's own
+    // functions (the ones the drop handlers call) add the next two.
+    await app.drag("[data-palette='conv2d']", "[data-testid=hand-chain]");
+    await app.waitFor(async () => (await app.findAll("[data-testid=hand-chain] [data-chip-index]")).length === 1, 5000, "a dragged chip");
+    await app.script("window.__remapHand.add('maxpool2d', 1); window.__remapHand.add('dense', 2);");
     const valid = () => app.attribute("[data-testid=hand-validation]", "data-valid");
     await app.waitFor(async () => (await valid()) === "true", 15000, "a valid chain");
     await app.script("window.__remapHand.add('conv2d', 3)");

@@ -155,6 +155,32 @@ export class Session {
     await this.cmd("DELETE", "/actions");
   }
 
+  /**
+   * Drags the element `from` onto the element `to` with real X pointer events (xdotool on the
+   * Xvfb display): WebDriver's synthetic actions do not start HTML5 drag and drop in WebKitGTK.
+   * The window sits at the screen's origin (no window manager under Xvfb).
+   */
+  async drag(from, to) {
+    const centre = (css) =>
+      this.script("const r = document.querySelector(arguments[0]).getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2];", [css]);
+    const [sx, sy] = await centre(from);
+    const [tx, ty] = await centre(to);
+    const xdo = (...args) => {
+      const r = spawnSync("xdotool", args.map(String), { env: { ...process.env, DISPLAY: `:${this.display}` } });
+      if (r.status !== 0) throw new Error(`xdotool ${args.join(" ")}: ${r.stderr}`);
+    };
+    xdo("mousemove", Math.round(sx), Math.round(sy));
+    await sleep(150);
+    xdo("mousedown", 1);
+    for (let k = 1; k <= 10; k++) {
+      xdo("mousemove", Math.round(sx + ((tx - sx) * k) / 10), Math.round(sy + ((ty - sy) * k) / 10));
+      await sleep(50);
+    }
+    await sleep(200);
+    xdo("mouseup", 1);
+    await sleep(300);
+  }
+
   /** Types into an input: clears it, then sends the text. */
   async type(css, text) {
     const el = await this.find(css);
