@@ -118,9 +118,20 @@ export class Session {
     throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? `: ${last.message}` : ""}`);
   }
 
+  /** Clicks the element matching `css`; retries for a few seconds while something (a toast,
+   * a closing dialog) still covers it. */
   async click(css) {
-    const el = await this.find(css);
-    await this.cmd("POST", `/element/${el}/click`, {});
+    const end = Date.now() + 5000;
+    for (;;) {
+      const el = await this.find(css);
+      try {
+        await this.cmd("POST", `/element/${el}/click`, {});
+        return;
+      } catch (e) {
+        if (!/intercepted|not interactable|stale/.test(e.message) || Date.now() > end) throw new Error(`click ${css}: ${e.message}`);
+        await sleep(250);
+      }
+    }
   }
 
   async text(css) {
