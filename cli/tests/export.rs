@@ -3,24 +3,10 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
 
-const ARCH: &str = r#"{"input":{"height":28,"width":28,"channels":1},"classes":3,"layers":[
-    {"type":"conv2d","filters":4,"kernel":5,"stride":2},
-    {"type":"activation","function":"relu"},
-    {"type":"maxpool2d","size":2}]}"#;
+mod common;
 
-fn remap(data_dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_remap"))
-        .args(args)
-        .env("REMAP_DATA_DIR", data_dir)
-        .output()
-        .expect("remap runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::{remap, text, train_tiny};
 
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     fs::read_dir(dir)
@@ -38,32 +24,7 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 #[test]
 fn a_trained_run_exports_every_format_and_a_second_export_needs_force() {
     let dir = tempfile::tempdir().unwrap();
-    let arch = dir.path().join("arch.json");
-    fs::write(&arch, ARCH).unwrap();
-    let run = dir.path().join("run");
-    let o = remap(
-        dir.path(),
-        &[
-            "train",
-            "--arch",
-            arch.to_str().unwrap(),
-            "--dataset",
-            "sketches",
-            "--classes",
-            "circle,square,triangle",
-            "--limit",
-            "30",
-            "--epochs",
-            "1",
-            "--batch",
-            "16",
-            "--device",
-            "cpu",
-            "--out",
-            run.to_str().unwrap(),
-        ],
-    );
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    let run = train_tiny(dir.path(), 30, 1);
 
     let out = dir.path().join("export");
     let run_arg = run.to_str().unwrap();

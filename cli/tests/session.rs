@@ -1,19 +1,8 @@
 //! `remap session`: new → run → status on a throw-away data directory, and bad input.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn remap(data_dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_remap"))
-        .args(args)
-        .env("REMAP_DATA_DIR", data_dir)
-        .output()
-        .expect("run remap")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::{remap, text};
 
 #[test]
 fn new_run_status_and_a_second_run_that_does_nothing() {
