@@ -2,8 +2,10 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
+
+use remap_training::CheckpointError;
 
 use crate::{
     ExportError, Format, TrainedModel, architecture_json, model_card, model_py, named_tensors,
@@ -115,17 +117,10 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> ExportError + '_ {
     }
 }
 
+/// Writes through a temporary file and a rename (the trainer's crash-safe write).
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-    let write = || -> io::Result<()> {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        fs::rename(&tmp, path)
-    };
-    write().map_err(|e| {
-        let _ = fs::remove_file(&tmp);
-        io_err(path)(e)
+    remap_training::checkpoint::write_atomic(path, bytes).map_err(|e| match e {
+        CheckpointError::Io { path, source } => ExportError::Io { path, source },
+        other => io_err(path)(io::Error::other(other.to_string())),
     })
 }
