@@ -41,6 +41,24 @@ pub enum Padding {
     Same,
 }
 
+impl Padding {
+    /// Zeros added around a `[height, width]` input, as `[top, left, bottom, right]`: none for
+    /// `valid`; for `same`, the total that gives `ceil(size / stride)` outputs, split evenly
+    /// with the odd one at the end (where burn and ONNX's `SAME_UPPER` put it).
+    pub fn amounts(self, [height, width]: [usize; 2], kernel: usize, stride: usize) -> [usize; 4] {
+        let pad = |size: usize| -> (usize, usize) {
+            if self == Padding::Valid {
+                return (0, 0);
+            }
+            let out = size.div_ceil(stride).max(1);
+            let total = ((out - 1) * stride + kernel).saturating_sub(size);
+            (total / 2, total - total / 2)
+        };
+        let ((top, bottom), (left, right)) = (pad(height), pad(width));
+        [top, left, bottom, right]
+    }
+}
+
 /// One hidden layer. The serialised form is the canonical one: every field written out.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
@@ -286,5 +304,21 @@ impl fmt::Display for Layer {
             Layer::Activation { function } => write!(f, "activation({})", function.name()),
             Layer::Dropout { rate } => write!(f, "dropout({rate})"),
         }
+    }
+}
+
+#[cfg(test)]
+mod padding_tests {
+    use super::Padding;
+
+    #[test]
+    fn same_padding_puts_the_odd_pixel_at_the_end() {
+        // k3 s1: one each side.
+        assert_eq!(Padding::Same.amounts([8, 7], 3, 1), [1, 1, 1, 1]);
+        // k2 s1: total 1, at the end.
+        assert_eq!(Padding::Same.amounts([8, 7], 2, 1), [0, 0, 1, 1]);
+        // k3 s2: h 8 → 4 needs (4−1)·2+3−8 = 1; w 7 → 4 needs 9−7 = 2.
+        assert_eq!(Padding::Same.amounts([8, 7], 3, 2), [0, 1, 1, 1]);
+        assert_eq!(Padding::Valid.amounts([8, 7], 3, 2), [0; 4]);
     }
 }

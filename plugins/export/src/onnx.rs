@@ -225,22 +225,19 @@ fn node(
     }
 }
 
-/// Conv padding `[top, left, bottom, right]` as burn applies it: none for `valid`; for
-/// `same`, the total needed for `ceil(w / stride)` outputs, the odd one at the end.
+/// Conv padding `[top, left, bottom, right]` as burn applies it ([`Padding::amounts`]).
 pub(crate) fn conv_pads(input: Shape, kernel: u32, stride: u32, padding: Padding) -> Vec<i64> {
     let Shape::Spatial { height, width, .. } = input else {
         return vec![0; 4];
     };
-    let pad = |w: u32| -> (i64, i64) {
-        if padding == Padding::Valid {
-            return (0, 0);
-        }
-        let out = w.div_ceil(stride);
-        let total = ((out.max(1) - 1) * stride + kernel).saturating_sub(w);
-        (i64::from(total / 2), i64::from(total - total / 2))
-    };
-    let ((top, bottom), (left, right)) = (pad(height), pad(width));
-    vec![top, left, bottom, right]
+    padding
+        .amounts(
+            [height as usize, width as usize],
+            kernel as usize,
+            stride as usize,
+        )
+        .map(|p| p as i64)
+        .to_vec()
 }
 
 fn float_tensor(name: &str, dims: Vec<i64>, values: Vec<f32>) -> TensorProto {
@@ -303,25 +300,4 @@ fn value_info(name: &str, dims: &[Dimension]) -> ValueInfoProto {
 
 fn json_floats(values: &[f32]) -> String {
     serde_json::to_string(values).expect("finite floats serialise")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn same_padding_matches_burn_including_the_odd_pixel_at_the_end() {
-        let input = Shape::Spatial {
-            height: 8,
-            width: 7,
-            channels: 1,
-        };
-        // k3 s1: one each side.
-        assert_eq!(conv_pads(input, 3, 1, Padding::Same), vec![1, 1, 1, 1]);
-        // k2 s1: total 1, at the end.
-        assert_eq!(conv_pads(input, 2, 1, Padding::Same), vec![0, 0, 1, 1]);
-        // k3 s2: h 8 → 4 needs (4−1)·2+3−8 = 1; w 7 → 4 needs 9−7 = 2.
-        assert_eq!(conv_pads(input, 3, 2, Padding::Same), vec![0, 1, 1, 1]);
-        assert_eq!(conv_pads(input, 3, 2, Padding::Valid), vec![0; 4]);
-    }
 }
