@@ -4,15 +4,18 @@ use remap_architecture::{Analysis, Architecture};
 use serde::Serialize;
 use tauri::{AppHandle, State};
 
+use crate::about::{self, Credit};
 use crate::{DataDir, TrainingDevice};
 
-/// What the app knows about itself.
+/// What the app knows about itself (the header and the About dialog show it).
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AppInfo {
     version: String,
     data_dir: String,
     device: String,
+    licence: &'static str,
+    credits: Vec<Credit>,
 }
 
 #[tauri::command]
@@ -25,6 +28,8 @@ pub fn app_info(
         version: app.package_info().version.to_string(),
         data_dir: data_dir.0.display().to_string(),
         device: device.0.clone(),
+        licence: about::LICENCE,
+        credits: about::credits(),
     }
 }
 

@@ -1,6 +1,7 @@
 //! REMAP's desktop shell. Thin by design: commands translate between the WebView and the
 //! plugin libraries, which hold all the logic.
 
+mod about;
 mod commands;
 
 use std::path::PathBuf;

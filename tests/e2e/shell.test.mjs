@@ -22,6 +22,20 @@ test("the window shows REMAP's layout and talks to the Rust core", { timeout: 12
     );
     assert.equal(verdict.params, 108330);
 
+    // About: version, the data directory and the credited licences, all from Rust.
+    await app.click("#about");
+    await app.find("[data-testid=about-dialog]");
+    assert.equal(await app.script("return document.querySelector('[data-testid=about-data-dir]').textContent"), app.dataDir);
+    const credits = await app.script(
+      "return [...document.querySelectorAll('[data-testid=about-credits] tbody tr')].map(r => [...r.cells].map(c => c.textContent))",
+    );
+    const burn = credits.find((row) => row[0] === "burn");
+    assert.match(burn[1], /^0\.22\./, "burn's locked version");
+    assert.ok(credits.some((row) => row[0] === "WebKitGTK" && row[1] === "system"));
+    await app.screenshot("about-1280x800");
+    await app.click("[data-testid=about-dialog] button.close");
+    await app.waitFor(async () => !(await app.script("return !!document.querySelector('[data-testid=about-dialog]')")), 5000, "About closes");
+
     await app.click("#tab-queue");
     assert.equal(await app.attribute("#tab-queue", "aria-selected"), "true");
     await app.screenshot("shell-1280x800");

@@ -12,7 +12,16 @@ import { remap } from "./lib/session.svelte";
 beforeEach(() => {
   resetTauri();
   remap.reset();
-  handlers.app_info = () => ({ version: "0.1.0", dataDir: "/tmp/remap", device: "CPU (flex)" });
+  handlers.app_info = () => ({
+    version: "0.1.0",
+    dataDir: "/tmp/remap",
+    device: "CPU (flex)",
+    licence: "Apache-2.0",
+    credits: [
+      { name: "burn", version: "0.22.1", purpose: "models and training", licence: "MIT OR Apache-2.0" },
+      { name: "WebKitGTK", version: null, purpose: "renders the interface (system library)", licence: "LGPL-2.1-or-later" },
+    ],
+  });
   handlers.last_session = () => null;
   handlers.sessions = () => [];
 });
@@ -33,6 +42,23 @@ describe("App layout", () => {
     await fireEvent.click(screen.getByRole("tab", { name: "Queue" }));
     expect(screen.getByRole("tab", { name: "Queue" }).getAttribute("aria-selected")).toBe("true");
     expect(screen.getByText("The queue is empty")).toBeTruthy();
+  });
+});
+
+describe("About", () => {
+  it("shows the version, the data directory and the credited licences, and closes on Escape", async () => {
+    render(App);
+    await fireEvent.click(await screen.findByRole("button", { name: "About" }));
+    const dialog = screen.getByRole("dialog", { name: "REMAP 0.1.0" });
+    expect(dialog.textContent).toContain("/tmp/remap");
+    expect(dialog.textContent).toContain("Apache-2.0");
+    const rows = [...dialog.querySelectorAll("tbody tr")].map((r) => [...r.querySelectorAll("td")].map((c) => c.textContent));
+    expect(rows).toEqual([
+      ["burn", "0.22.1", "models and training", "MIT OR Apache-2.0"],
+      ["WebKitGTK", "system", "renders the interface (system library)", "LGPL-2.1-or-later"],
+    ]);
+    await fireEvent.keyDown(window, { key: "Escape" });
+    expect(screen.queryByRole("dialog", { name: "REMAP 0.1.0" })).toBeNull();
   });
 });
 

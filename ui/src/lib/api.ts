@@ -5,11 +5,21 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { SnacModel } from "./snac";
 
-/** What the app knows about itself (version, where user data lives, training device). */
+/** A major dependency the About dialog credits (`version` is null for system libraries). */
+export interface Credit {
+  name: string;
+  version: string | null;
+  purpose: string;
+  licence: string;
+}
+
+/** What the app knows about itself (version, where user data lives, training device, credits). */
 export interface AppInfo {
   version: string;
   dataDir: string;
   device: string;
+  licence: string;
+  credits: Credit[];
 }
 
 /** One layer's output shape and parameter count, as the Rust architecture crate infers them. */

@@ -160,7 +160,7 @@ describe("Model Inspector", () => {
   it("exports a trained model into the chosen folder with the chosen formats", async () => {
     await openWith();
     handlers.model_detail = () => ({ model: model(1), parent: null, classes: CLASSES, epochs: [], confusion: null, device: "cpu", error: null });
-    handlers.app_info = () => ({ version: "0.1.0", dataDir: "/data", device: "cpu" });
+    handlers.app_info = () => ({ version: "0.1.0", dataDir: "/data", device: "cpu", licence: "Apache-2.0", credits: [] });
     handlers.export_model = () => [{ format: "onnx", path: "/out/model.onnx", bytes: 2048 }];
     remap.inspect(1);
     render(ModelInspector);
@@ -179,7 +179,7 @@ describe("Model Inspector", () => {
   it("fills the export folder from the system's folder dialog", async () => {
     await openWith();
     handlers.model_detail = () => ({ model: model(1), parent: null, classes: CLASSES, epochs: [], confusion: null, device: "cpu", error: null });
-    handlers.app_info = () => ({ version: "0.1.0", dataDir: "/data", device: "cpu" });
+    handlers.app_info = () => ({ version: "0.1.0", dataDir: "/data", device: "cpu", licence: "Apache-2.0", credits: [] });
     handlers.open = () => "/picked/folder";
     remap.inspect(1);
     render(ModelInspector);
