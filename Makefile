@@ -9,7 +9,7 @@ SHELL := /bin/bash
 # what an earlier build compiled. Nothing relies on it: a cold build works the same way.
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/remap/target
 
-.PHONY: run test setup ui lint test-ui test-rust bench
+.PHONY: run test setup ui lint test-ui test-rust bench package icons
 
 ## Start the desktop app (builds the UI and the app first).
 run: setup ui
@@ -38,6 +38,24 @@ test-ui:
 test-rust:
 	url=$$(scripts/postgres.sh start); trap 'scripts/postgres.sh stop >/dev/null' EXIT; \
 	  REMAP_TEST_POSTGRES_URL=$$url cargo test --workspace
+
+## The Debian package: a release build of the app and the `remap` CLI, bundled by the Tauri CLI
+## (npm's @tauri-apps/cli, installed by setup) into out/package/remap_<version>_amd64.deb.
+## The release profile compiles every dependency once more (about 45 min cold on 2 cores).
+package: setup ui
+	cargo build --release -p remap-app -p remap-cli
+	rm -rf out/package && mkdir -p out/package
+	install -m 755 "$(CARGO_TARGET_DIR)/release/remap" out/package/remap
+	rm -rf "$(CARGO_TARGET_DIR)/release/bundle/deb"
+	ui/node_modules/.bin/tauri bundle --bundles deb --ci
+	version=$$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1); \
+	  cp "$(CARGO_TARGET_DIR)"/release/bundle/deb/*.deb "out/package/remap_$${version}_amd64.deb"; \
+	  dpkg-deb --info "out/package/remap_$${version}_amd64.deb" | sed -n '/Package:/,$$p'; \
+	  echo "make package: out/package/remap_$${version}_amd64.deb"
+
+## Render the app icon (src-tauri/icons/icon.svg) to the PNG sizes the bundler needs.
+icons:
+	scripts/icons.sh
 
 ## Criterion benchmarks of the libraries (tables printed by each bench).
 bench: setup
