@@ -9,7 +9,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 device=cpu
 if [[ ${1:-} == --device ]]; then device=$2; fi
-target=${CARGO_TARGET_DIR:-$root/target}
+# The same target directory as the Makefile, so the benches reuse what `make test` built.
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/remap/target}
+target=$CARGO_TARGET_DIR
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
