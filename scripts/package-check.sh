@@ -33,6 +33,17 @@ trap cleanup EXIT
 
 step() { printf '\n== %s\n' "$*"; }
 in_root() { chroot "$root" "$@"; }
+# Starts the menu entry's command as the user, waits for its window, screenshots the screen.
+start_app() {
+  as_user sh -c "$exec_line" >"$out/$1" 2>&1 &
+  app_pid=$!
+  for _ in $(seq 60); do
+    DISPLAY=$display xdotool search --name '^REMAP$' >/dev/null 2>&1 && break
+    sleep 1
+  done
+  sleep 8 # the WebView paints after the window maps
+  DISPLAY=$display import -window root "$out/$2"
+}
 as_user() { chroot --userspec="$user:$user" "$root" env -i HOME="/home/$user" USER="$user" \
   PATH=/usr/local/bin:/usr/bin:/bin DISPLAY="$display" LANG=C.UTF-8 "$@"; }
 
@@ -70,15 +81,8 @@ sleep 1
 DISPLAY=$display openbox >"$out/openbox.log" 2>&1 &
 wm_pid=$!
 sleep 1
-as_user sh -c "$exec_line" >"$out/app.log" 2>&1 &
-app_pid=$!
-for _ in $(seq 60); do
-  DISPLAY=$display xdotool search --name '^REMAP$' >/dev/null 2>&1 && break
-  sleep 1
-done
+start_app app.log 1-welcome.png
 window=$(DISPLAY=$display xdotool search --name '^REMAP$' | head -1)
-sleep 5 # the WebView paints after the window maps
-DISPLAY=$display import -window root "$out/1-welcome.png"
 echo "window $window: $(DISPLAY=$display xdotool getwindowgeometry "$window" | tr '\n' ' ')"
 
 step "one click: Start with the built-in sketches"
@@ -104,18 +108,12 @@ DISPLAY=$display import -window root "$out/2-training.png"
 
 step "a second start reopens the last session"
 kill "$app_pid"; wait "$app_pid" 2>/dev/null || true
-as_user sh -c "$exec_line" >"$out/app-2.log" 2>&1 &
-app_pid=$!
-for _ in $(seq 60); do
-  DISPLAY=$display xdotool search --name '^REMAP$' >/dev/null 2>&1 && break
-  sleep 1
-done
-sleep 8
-DISPLAY=$display import -window root "$out/3-reopened.png"
+start_app app-2.log 3-reopened.png
 
 step "apt remove keeps the user's data"
 kill "$app_pid"; wait "$app_pid" 2>/dev/null || true; app_pid=""
 DEBIAN_FRONTEND=noninteractive in_root apt-get remove -y -q --purge remap | tail -1
+! in_root test -e /usr/bin/remap-app || { echo "package-check: remap-app still installed" >&2; exit 1; }
 data="$root/home/$user/.local/share/remap"
 ls -la "$data" | tee "$out/data-after-remove.log"
 [ -f "$data/remap.db" ] || ls "$data" | grep -q . || { echo "package-check: data directory gone" >&2; exit 1; }
