@@ -11,6 +11,14 @@ pub struct ModelScore {
     pub params: u64,
 }
 
+impl ModelScore {
+    /// The Inspector's "accuracy per log₁₀ parameters" (spec §7): accuracy bought per decade
+    /// of size. `None` for models with at most one parameter, where the logarithm is ≤ 0.
+    pub fn accuracy_per_log_params(&self) -> Option<f64> {
+        (self.params > 1).then(|| self.accuracy / (self.params as f64).log10())
+    }
+}
+
 /// The view's coordinates: x = accuracy, y = log₁₀ parameters (a model with no parameters
 /// is drawn at 0, as if it had one).
 pub fn accuracy_size_coords(models: &[ModelScore]) -> Vec<[f64; 2]> {
@@ -49,6 +57,15 @@ pub fn pareto_front(models: &[ModelScore]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn accuracy_per_decade_of_parameters() {
+        let score = |accuracy, params| ModelScore { accuracy, params };
+        let ratio = score(0.9, 1000).accuracy_per_log_params().unwrap();
+        assert!((ratio - 0.3).abs() < 1e-12, "{ratio}");
+        assert_eq!(score(0.5, 1).accuracy_per_log_params(), None);
+        assert_eq!(score(0.5, 0).accuracy_per_log_params(), None);
+    }
 
     fn m(accuracy: f64, params: u64) -> ModelScore {
         ModelScore { accuracy, params }

@@ -125,6 +125,8 @@ export interface ModelDetail {
   epochs: EpochMetrics[];
   /** confusion[true][predicted] counts on the held-out images. */
   confusion: number[][] | null;
+  /** Validation accuracy per log₁₀ parameters (computed in Rust), once trained. */
+  accuracyPerLogParams: number | null;
   device: string | null;
   error: string | null;
 }

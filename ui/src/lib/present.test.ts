@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  accuracyPerLogParams, applyProgress, axisTicks, confusionColours, datasetString, errorText, formatDuration, logTickLabel, mapSvg, mix,
+  applyProgress, axisTicks, confusionColours, datasetString, errorText, formatDuration, logTickLabel, mapSvg, mix,
   modelsCsv, nextSort, parseClasses, progressFraction, signedParams, signedPoints, sortModels, trainingProgressText, viewPoints,
 } from "./present";
 import { model, overview } from "../test/fixtures";
@@ -123,9 +123,5 @@ describe("small formatters", () => {
     expect(errorText(new Error("bad"))).toBe("bad");
     expect(errorText({ message: "m" })).toBe("m");
     expect(errorText({ code: 3 })).toBe('{"code":3}');
-  });
-  it("divides accuracy by log10 parameters", () => {
-    expect(accuracyPerLogParams(0.9, 1000)).toBeCloseTo(0.3);
-    expect(accuracyPerLogParams(null, 1000)).toBeNull();
   });
 });

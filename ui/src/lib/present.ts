@@ -320,9 +320,3 @@ export function parseClasses(text: string): string[] | null {
   const list = text.split(",").map((s) => s.trim()).filter(Boolean);
   return list.length ? list : null;
 }
-
-/** The Inspector's "accuracy per log₁₀ parameters" (a display ratio of two Rust facts). */
-export function accuracyPerLogParams(accuracy: number | null, params: number): number | null {
-  if (accuracy === null || params <= 1) return null;
-  return accuracy / Math.log10(params);
-}

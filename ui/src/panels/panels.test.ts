@@ -138,6 +138,7 @@ describe("Model Inspector", () => {
         { epoch: 2, train_loss: 0.8, train_accuracy: 0.6, val_loss: 0.9, val_accuracy: 0.58, seconds: 2 },
       ],
       confusion: [[9, 1, 0], [2, 5, 3], [0, 4, 6]],
+      accuracyPerLogParams: 0.1234,
       device: "CPU (flex)", error: null,
     };
     handlers.model_detail = () => detail;
@@ -152,6 +153,7 @@ describe("Model Inspector", () => {
     expect((cells[0] as HTMLElement).style.background).toBe("rgb(192, 218, 228)");
     expect(table.textContent).toContain("90");
     expect(screen.getByTestId("curves").getAttribute("data-epochs")).toBe("2");
+    expect(screen.getByText("0.123")).toBeTruthy(); // Rust's accuracy per log₁₀ params
     expect(screen.getByText("Removed activation(relu) at 1")).toBeTruthy();
     await fireEvent.click(screen.getByRole("button", { name: /Add parent #1/ }));
     await waitFor(() => expect(callsOf("add_to_drawer")).toEqual([{ modelIds: [1] }]));
@@ -159,7 +161,7 @@ describe("Model Inspector", () => {
 
   it("exports a trained model into the chosen folder with the chosen formats", async () => {
     await openWith();
-    handlers.model_detail = () => ({ model: model(1), parent: null, classes: CLASSES, epochs: [], confusion: null, device: "cpu", error: null });
+    handlers.model_detail = () => ({ model: model(1), parent: null, classes: CLASSES, epochs: [], confusion: null, accuracyPerLogParams: null, device: "cpu", error: null });
     handlers.app_info = () => ({ version: "0.1.0", dataDir: "/data", device: "cpu", licence: "Apache-2.0", credits: [] });
     handlers.export_model = () => [{ format: "onnx", path: "/out/model.onnx", bytes: 2048 }];
     remap.inspect(1);
@@ -178,7 +180,7 @@ describe("Model Inspector", () => {
 
   it("fills the export folder from the system's folder dialog", async () => {
     await openWith();
-    handlers.model_detail = () => ({ model: model(1), parent: null, classes: CLASSES, epochs: [], confusion: null, device: "cpu", error: null });
+    handlers.model_detail = () => ({ model: model(1), parent: null, classes: CLASSES, epochs: [], confusion: null, accuracyPerLogParams: null, device: "cpu", error: null });
     handlers.app_info = () => ({ version: "0.1.0", dataDir: "/data", device: "cpu", licence: "Apache-2.0", credits: [] });
     handlers.open = () => "/picked/folder";
     remap.inspect(1);
@@ -192,7 +194,7 @@ describe("Model Inspector", () => {
 
   it("shows why a run failed", async () => {
     await openWith([model(1, { status: "failed", valAccuracy: null })]);
-    handlers.model_detail = () => ({ model: model(1, { status: "failed", valAccuracy: null }), parent: null, classes: CLASSES, epochs: [], confusion: null, device: "wgpu", error: "out of memory" });
+    handlers.model_detail = () => ({ model: model(1, { status: "failed", valAccuracy: null }), parent: null, classes: CLASSES, epochs: [], confusion: null, accuracyPerLogParams: null, device: "wgpu", error: "out of memory" });
     remap.inspect(1);
     render(ModelInspector);
     expect((await screen.findByText(/out of memory/)).textContent).toContain("failed");
@@ -205,6 +207,7 @@ describe("Model Overview", () => {
     render(ModelOverview);
     const canvas = await screen.findByTestId("overview-canvas");
     expect(canvas.getAttribute("data-point-count")).toBe("2");
+    expect(screen.getByText("2 of 3 models trained")).toBeTruthy(); // the session's counts, from Rust
     const size = document.querySelector("#view-size") as HTMLButtonElement;
     await fireEvent.click(size);
     expect(size.getAttribute("aria-pressed")).toBe("true");

@@ -247,6 +247,13 @@ pub async fn model_detail(
         classes,
         epochs,
         confusion: run.as_ref().and_then(|r| r.confusion.clone()),
+        accuracy_per_log_params: model.val_accuracy.and_then(|accuracy| {
+            ModelScore {
+                accuracy,
+                params: model.params,
+            }
+            .accuracy_per_log_params()
+        }),
         device: run.as_ref().map(|r| r.device.clone()),
         error: run.as_ref().and_then(|r| r.error.clone()),
         model,

@@ -140,6 +140,8 @@ pub struct ModelDetail {
     pub classes: Vec<String>,
     pub epochs: Vec<EpochMetrics>,
     pub confusion: Option<Vec<Vec<u64>>>,
+    /// Validation accuracy per log₁₀ parameters, once trained.
+    pub accuracy_per_log_params: Option<f64>,
     pub device: Option<String>,
     pub error: Option<String>,
 }
