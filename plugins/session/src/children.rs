@@ -2,7 +2,7 @@
 //! queued to train for the parent's epochs.
 
 use remap_sampling::{AblationRequest, Child, Generated, SearchSpace, Skipped, VariationRequest};
-use remap_store::{Job, Model, ModelId, NewModel, Origin, Store};
+use remap_store::{Job, Model, ModelId, NewModel, Origin, Session, SessionId, Store};
 
 use crate::error::SessionError;
 
@@ -52,18 +52,25 @@ pub async fn preview_variations(
     request: &VariationRequest,
 ) -> Result<(Model, Generated), SessionError> {
     let parent = store.model(model).await?;
-    let session = store.session(parent.session_id).await?;
-    let space: SearchSpace = serde_json::from_value(session.search_space.clone()).map_err(|e| {
-        SessionError::Settings {
-            session: session.name.clone(),
-            column: "search_space",
-            detail: e.to_string(),
-        }
-    })?;
+    let space = space_of(&store.session(parent.session_id).await?)?;
     let mut request = request.clone();
     request.existing = session_hashes(store, &parent).await?;
     let generated = remap_sampling::vary(&parent.architecture, &space, &request)?;
     Ok((parent, generated))
+}
+
+/// The search space a session samples and varies its models in (the Generate tab's value
+/// pickers offer its grids).
+pub async fn session_space(store: &Store, session: SessionId) -> Result<SearchSpace, SessionError> {
+    space_of(&store.session(session).await?)
+}
+
+fn space_of(session: &Session) -> Result<SearchSpace, SessionError> {
+    serde_json::from_value(session.search_space.clone()).map_err(|e| SessionError::Settings {
+        session: session.name.clone(),
+        column: "search_space",
+        detail: e.to_string(),
+    })
 }
 
 /// The variations of [`preview_variations`], stored with their lineage and queued to train

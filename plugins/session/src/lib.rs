@@ -22,6 +22,7 @@ mod status;
 
 pub use children::{
     Children, generate_ablations, generate_variations, preview_ablations, preview_variations,
+    session_space,
 };
 pub use create::{DEFAULT_MODELS, SessionSpec, create_session};
 pub use data::{DataCache, load_session_data};

@@ -14,6 +14,7 @@ const COMMANDS: &[&str] = &[
     "queue",
     "preview_ablations_of",
     "queue_ablations",
+    "search_space",
     "preview_variations_of",
     "queue_variations",
     "queue_handcrafted",

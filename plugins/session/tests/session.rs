@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use remap_sampling::{AblationRequest, VariationRequest};
 use remap_session::{
     DataOptions, SessionError, SessionSpec, TrainerRunner, TrainingSettings, create_session,
-    generate_ablations, generate_variations, model_rows,
+    generate_ablations, generate_variations, model_rows, session_space,
 };
 use remap_store::{
     CancelFlag, JobRunner, JobSpec, JobStatus, Location, Origin, Progress, RunError, RunUntil,
@@ -209,6 +209,21 @@ async fn a_stopped_job_resumes_from_its_last_epoch() {
     assert_eq!(outcome.epochs.len(), 2);
     assert_eq!(outcome.epochs[0], first_epochs[0]);
     assert!(outcome.weights.is_some());
+}
+
+#[tokio::test]
+async fn a_session_keeps_its_own_search_space() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let mut spec = small_spec("s", 1, 1);
+    spec.space = remap_sampling::SearchSpace::from_name_or_file("remap-2019").unwrap();
+    let (session, _) = create_session(&store, &spec).await.unwrap();
+    let stored = session_space(&store, session.id).await.unwrap();
+    assert_eq!(
+        serde_json::to_value(&stored).unwrap(),
+        serde_json::to_value(&spec.space).unwrap()
+    );
+    assert!(session_space(&store, 999).await.is_err());
 }
 
 #[tokio::test]

@@ -316,8 +316,12 @@ export const api = {
   retryJob: (jobId: number) => invoke<void>(`${S}retry_job`, { jobId }),
   pauseQueue: () => invoke<QueueState>(`${S}pause_queue`),
   resumeQueue: () => invoke<QueueState>(`${S}resume_queue`),
-  /** The built-in `remap-2019` search space (grids for the Generate tab's value pickers). */
-  searchSpace: () => invoke<SearchSpace>("plugin:remap-sampling|search_space"),
+  /** The session's search space (grids for the Generate tab's value pickers); without a
+   * session, the built-in `remap-2019` space. */
+  searchSpace: (sessionId: number | null) =>
+    sessionId === null
+      ? invoke<SearchSpace>("plugin:remap-sampling|search_space")
+      : invoke<SearchSpace>(`${S}search_space`, { sessionId }),
   /** Writes the model's formats into `folder`; a non-empty folder needs `force`. */
   exportModel: (modelId: number, formats: string[], folder: string, force: boolean) =>
     invoke<WrittenFile[]>(`${S}export_model`, { modelId, formats, folder, force }),

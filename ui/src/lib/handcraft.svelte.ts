@@ -24,15 +24,21 @@ export class HandEditor {
 
   private seq = 0;
   private spaceLoad: Promise<SearchSpace | undefined> | null = null;
+  private spaceSession: number | null = null;
 
-  /** Loads the search space's grids once (value pickers and new layers' defaults). */
+  /** Loads the open session's search space once per session (its grids feed the value
+   * pickers and new layers' defaults). */
   loadSpace(): Promise<SearchSpace | undefined> {
-    if (!this.spaceLoad) {
-      this.spaceLoad = remap.call("Cannot load the search space", () => api.searchSpace()).then((s) => {
+    const session = remap.session?.id ?? null;
+    if (!this.spaceLoad || this.spaceSession !== session) {
+      this.spaceSession = session;
+      const load = remap.call("Cannot load the search space", () => api.searchSpace(session)).then((s) => {
+        if (this.spaceLoad !== load) return s;
         if (s) this.grids = s.grids;
         else this.spaceLoad = null;
         return s;
       });
+      this.spaceLoad = load;
     }
     return this.spaceLoad;
   }
@@ -107,6 +113,9 @@ export class HandEditor {
     this.check = null;
     this.checking = false;
     this.seq++;
+    this.spaceLoad = null;
+    this.spaceSession = null;
+    this.grids = {};
   }
 }
 

@@ -104,6 +104,19 @@ describe("Generate Models", () => {
     await fireEvent.click(container.querySelector("#vary-queue")!);
     await waitFor(() => expect(callsOf("queue_variations")).toEqual([{ modelId: 1, request }]));
   });
+
+  it("offers the values of the open session's own search space", async () => {
+    await openInspected();
+    handlers.search_space = ({ sessionId }: { sessionId?: number }) =>
+      sessionId === 1 ? { ...SPACE, name: "mine", grids: { ...SPACE.grids, dense: { units: [8, 24] } } } : SPACE;
+    const { container } = render(GenerateModels);
+    await fireEvent.click(container.querySelector("#gen-mode-variations")!);
+    await waitFor(() => expect(hand.grids.dense?.units).toEqual([8, 24]));
+    expect(callsOf("search_space")).toContainEqual({ sessionId: 1 });
+    await fireEvent.click(container.querySelector('[data-sel="L1"]')!);
+    const units = [...container.querySelectorAll('[data-position="1"] input[data-hp="units"]')].map((i) => i.getAttribute("data-value"));
+    expect(units).toEqual(["8", "24"]);
+  });
 });
 
 describe("Handcrafted editor", () => {

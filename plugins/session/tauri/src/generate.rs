@@ -2,9 +2,10 @@
 //! queue), handcrafted models, and the shared handcrafted templates.
 
 use remap_architecture::{Architecture, Snac};
-use remap_sampling::{AblationRequest, Generated, Skipped, VariationRequest};
+use remap_sampling::{AblationRequest, Generated, SearchSpace, Skipped, VariationRequest};
 use remap_session::{
     Children, generate_ablations, generate_variations, preview_ablations, preview_variations,
+    session_space,
 };
 use remap_store::{ModelId, NewModel, Origin, SessionId, Template};
 use serde::Serialize;
@@ -94,6 +95,15 @@ pub async fn queue_ablations(
     Ok(queued(
         generate_ablations(&state.store, model_id, &request).await?,
     ))
+}
+
+/// The session's search space (its grids feed the variation and handcrafting pickers).
+#[tauri::command]
+pub async fn search_space(
+    state: State<'_, RemapState>,
+    session_id: SessionId,
+) -> Result<SearchSpace, Error> {
+    Ok(session_space(&state.store, session_id).await?)
 }
 
 #[tauri::command]

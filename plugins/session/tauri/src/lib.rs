@@ -49,6 +49,7 @@ pub fn init<R: Runtime>(data_dir: PathBuf) -> TauriPlugin<R> {
             commands::queue,
             generate::preview_ablations_of,
             generate::queue_ablations,
+            generate::search_space,
             generate::preview_variations_of,
             generate::queue_variations,
             generate::queue_handcrafted,
