@@ -43,3 +43,25 @@ test("the window shows REMAP's layout and talks to the Rust core", { timeout: 12
     await app.close();
   }
 });
+
+test("a paused queue stays paused when the app starts again", { timeout: 120000 }, async () => {
+  const paused = () => app.script("return window.__TAURI_INTERNALS__.invoke('plugin:remap-session|queue_status').then(s => s.paused)");
+  let app = await launch({ width: 1280, height: 800 });
+  const dataDir = app.dataDir;
+  try {
+    await app.find("section[aria-label='Model Overview']");
+    assert.equal(await paused(), false);
+    await app.script("return window.__TAURI_INTERNALS__.invoke('plugin:remap-session|pause_queue')");
+  } finally {
+    await app.close();
+  }
+  app = await launch({ width: 1280, height: 800, dataDir });
+  try {
+    await app.find("section[aria-label='Model Overview']");
+    assert.equal(await paused(), true, "paused after the restart");
+    await app.script("return window.__TAURI_INTERNALS__.invoke('plugin:remap-session|resume_queue')");
+    assert.equal(await paused(), false);
+  } finally {
+    await app.close();
+  }
+});

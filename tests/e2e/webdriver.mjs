@@ -36,15 +36,16 @@ async function waitForHttp(url, ms) {
   throw new Error(`${url} did not answer within ${ms} ms`);
 }
 
-/** Starts Xvfb, tauri-driver and the app with a fresh data directory; returns a session. */
-export async function launch({ width = 1280, height = 800, screen = null } = {}) {
+/** Starts Xvfb, tauri-driver and the app with a fresh data directory (or `dataDir`, to start
+ * again on an earlier session's data); returns a session. */
+export async function launch({ width = 1280, height = 800, screen = null, dataDir: reuse = null } = {}) {
   mkdirSync(outDir, { recursive: true });
   const display = await freeDisplay();
   const children = [];
   const [sw, sh] = screen ?? [width, height];
   const xvfb = spawn("Xvfb", [`:${display}`, "-screen", "0", `${sw}x${sh}x24`, "-nolisten", "tcp"], { stdio: "ignore" });
   children.push(xvfb);
-  const dataDir = mkdtempSync(join(tmpdir(), "remap-e2e-"));
+  const dataDir = reuse ?? mkdtempSync(join(tmpdir(), "remap-e2e-"));
   const port = 4444 + (display - 90) * 2;
   const env = { ...process.env, DISPLAY: `:${display}`, REMAP_DATA_DIR: dataDir, WEBKIT_DISABLE_COMPOSITING_MODE: "1" };
   const driverBin = process.env.TAURI_DRIVER ?? join(process.env.HOME, ".cargo/bin/tauri-driver");

@@ -75,18 +75,22 @@ pub fn init<R: Runtime>(data_dir: PathBuf) -> TauriPlugin<R> {
                 SchedulerConfig::new(default_worker_id()),
             );
             forward_events(app.clone(), &scheduler);
-            let queue = scheduler.clone();
+            let remap = Arc::new(Remap::new(
+                store,
+                scheduler.clone(),
+                runner,
+                data_dir.clone(),
+            ));
+            if remap.queue_paused() {
+                tracing::info!("the queue stays paused, as it was when REMAP closed");
+                scheduler.pause();
+            }
             tauri::async_runtime::spawn(async move {
-                if let Err(error) = queue.run(RunUntil::Stopped).await {
+                if let Err(error) = scheduler.run(RunUntil::Stopped).await {
                     tracing::error!(%error, "the training queue stopped");
                 }
             });
-            app.manage::<RemapState>(Arc::new(Remap::new(
-                store,
-                scheduler,
-                runner,
-                data_dir.clone(),
-            )));
+            app.manage::<RemapState>(remap);
             Ok(())
         })
         .on_event(|app, event| {

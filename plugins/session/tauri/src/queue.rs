@@ -52,12 +52,12 @@ pub async fn retry_job(state: State<'_, RemapState>, job_id: JobId) -> Result<()
 
 #[tauri::command]
 pub fn pause_queue(state: State<'_, RemapState>) -> QueueState {
-    state.scheduler.pause();
+    state.set_queue_paused(true);
     queue_state(&state)
 }
 
 #[tauri::command]
 pub fn resume_queue(state: State<'_, RemapState>) -> QueueState {
-    state.scheduler.resume();
+    state.set_queue_paused(false);
     queue_state(&state)
 }
