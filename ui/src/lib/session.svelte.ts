@@ -169,7 +169,8 @@ export class RemapState {
     const info = await this.call("Cannot rename the session", () => api.renameSession(id, name));
     if (!info) return;
     if (this.session?.id === id) this.session = info;
-    if (this.overview && this.overview.session.id === id) this.overview = { ...this.overview, session: info };
+    // Only the name: the overview's counts stay those of its own models until it reloads.
+    if (this.overview && this.overview.session.id === id) this.overview = { ...this.overview, session: { ...this.overview.session, name: info.name } };
     await this.loadSessions();
   }
 
