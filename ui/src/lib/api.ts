@@ -47,6 +47,10 @@ export interface SessionInfo {
   models: number;
   /** Models with a finished training run. */
   trained: number;
+  /** Models whose job has ended (done, failed, diverged or cancelled). */
+  finished: number;
+  /** Models queued or training now. */
+  pending: number;
   createdAt: number;
 }
 

@@ -3,7 +3,7 @@ import {
   applyProgress, axisTicks, confusionColours, datasetString, errorText, formatDuration, logTickLabel, mapSvg, mix,
   modelsCsv, nextSort, parseClasses, progressFraction, signedParams, signedPoints, sortModels, trainingProgressText, viewPoints,
 } from "./present";
-import { model, overview } from "../test/fixtures";
+import { model, overview, session } from "../test/fixtures";
 
 describe("viewPoints", () => {
   const ov = overview([model(1), model(2), model(3, { valAccuracy: null, perClassAccuracy: null, status: "queued" })]);
@@ -98,10 +98,9 @@ describe("queue progress", () => {
     expect(formatDuration(null)).toBe("–");
   });
   it("says how far the preprocessing stage is", () => {
-    const ms = [model(1), model(2, { status: "running", valAccuracy: null }), model(3, { status: "queued", valAccuracy: null })];
-    expect(trainingProgressText(ms)).toBe("Training 2 of 3 models…");
-    expect(trainingProgressText([model(1)])).toBeNull();
-    expect(trainingProgressText([])).toBe("Sampling models…");
+    expect(trainingProgressText(session({ models: 3, trained: 1, finished: 1, pending: 2 }))).toBe("Training 2 of 3 models…");
+    expect(trainingProgressText(session({ models: 1, trained: 1, finished: 1, pending: 0 }))).toBeNull();
+    expect(trainingProgressText(session({ models: 0, trained: 0, finished: 0, pending: 0 }))).toBe("Sampling models…");
   });
 });
 

@@ -1,7 +1,7 @@
 // Pure presentation helpers for the panels: mapping the Rust side's facts to points, rows,
 // colours, text and files. Nothing here computes a model fact (accuracies, parameter counts,
 // layouts, fronts and comparisons all arrive from `api`).
-import type { JobStatus, ModelView, Overview, QueueEvent } from "./api";
+import type { JobStatus, ModelView, Overview, QueueEvent, SessionInfo } from "./api";
 import type { OverviewPoint } from "./overview";
 import { formatAccuracy, formatParams } from "./format";
 
@@ -269,13 +269,11 @@ export function formatDuration(seconds: number | null | undefined): string {
 
 export const FINISHED: JobStatus[] = ["done", "failed", "diverged", "cancelled"];
 
-/** "Training 3 of 50 models…" while nothing can be drawn yet; null when there is nothing to say. */
-export function trainingProgressText(models: ModelView[]): string | null {
-  if (!models.length) return "Sampling models…";
-  const finished = models.filter((m) => m.status !== null && FINISHED.includes(m.status)).length;
-  const running = models.some((m) => m.status === "running");
-  const queued = models.some((m) => m.status === "queued");
-  if (running || queued) return `Training ${Math.min(models.length, finished + 1)} of ${models.length} models…`;
+/** "Training 3 of 50 models…" while models wait or train (counts from Rust); null when there
+ * is nothing to say. */
+export function trainingProgressText(s: SessionInfo): string | null {
+  if (!s.models) return "Sampling models…";
+  if (s.pending) return `Training ${Math.min(s.models, s.finished + 1)} of ${s.models} models…`;
   return null;
 }
 

@@ -49,6 +49,7 @@ export class RemapState {
 
   private nextError = 1;
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
+  private overviewLoads = 0;
   private queueTimer: ReturnType<typeof setTimeout> | null = null;
   private unlisten: (() => void) | null = null;
   /** Jobs finished since the queue was last idle (id → status), for the batch notification. */
@@ -195,8 +196,10 @@ export class RemapState {
   async refresh() {
     const id = this.session?.id;
     if (id === undefined) return;
+    // Only the newest of overlapping reloads is applied (an older answer may arrive last).
+    const load = ++this.overviewLoads;
     const ov = await this.call("Cannot load the model overview", () => api.overview(id));
-    if (!ov || this.session?.id !== id) return;
+    if (!ov || load !== this.overviewLoads || this.session?.id !== id) return;
     this.overview = ov;
     this.session = ov.session;
     this.overviewVersion++;

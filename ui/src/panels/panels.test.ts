@@ -243,4 +243,20 @@ describe("Queue", () => {
     expect(bar.getAttribute("aria-valuenow")).toBe("38");
     expect(container.textContent).toContain("ETA 1 min 35 s");
   });
+
+  it("keeps the newest answer when overlapping reloads return out of order", async () => {
+    await openWith([model(1, { status: "running", valAccuracy: null })]);
+    const job = (status: string) => [{ id: 12, modelId: 1, position: 1, status, epochs: 4, epochsDone: 1, progress: [], error: null }];
+    const answers: ((jobs: unknown) => void)[] = [];
+    handlers.queue = () => new Promise((resolve) => answers.push(resolve));
+    const { container } = render(Queue);
+    await waitFor(() => expect(answers.length).toBe(1));
+    remap.queueVersion++; // a second reload while the first is still out
+    await waitFor(() => expect(answers.length).toBe(2));
+    answers[1](job("cancelled")); // the newer answer arrives first …
+    await waitFor(() => expect(container.querySelector("li[data-job-id='12']")?.getAttribute("data-job-status")).toBe("cancelled"));
+    answers[0](job("running")); // … and the older one last: it must not win
+    await new Promise((r) => setTimeout(r, 20));
+    expect(container.querySelector("li[data-job-id='12']")?.getAttribute("data-job-status")).toBe("cancelled");
+  });
 });

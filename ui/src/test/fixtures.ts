@@ -15,7 +15,7 @@ export function snac(layers = 2): SnacModel {
 export const CLASSES = ["face", "pear", "nose"];
 
 export function session(over: Partial<SessionInfo> = {}): SessionInfo {
-  return { id: 1, name: "Sketches", dataset: "sketches", classes: CLASSES, models: 3, trained: 3, createdAt: 0, ...over };
+  return { id: 1, name: "Sketches", dataset: "sketches", classes: CLASSES, models: 3, trained: 3, finished: 3, pending: 0, createdAt: 0, ...over };
 }
 
 export function model(id: number, over: Partial<ModelView> = {}): ModelView {
@@ -29,7 +29,12 @@ export function model(id: number, over: Partial<ModelView> = {}): ModelView {
 export function overview(models: ModelView[], over: Partial<Overview> = {}): Overview {
   const trained = models.filter((m) => m.valAccuracy !== null);
   return {
-    session: session({ models: models.length, trained: trained.length }),
+    session: session({
+      models: models.length,
+      trained: trained.length,
+      finished: models.filter((m) => m.status !== null && !["queued", "running"].includes(m.status)).length,
+      pending: models.filter((m) => m.status === "queued" || m.status === "running").length,
+    }),
     models,
     prediction: { view: "prediction", ids: trained.map((m) => m.id), coords: trained.map((m, i) => [i, i * 0.5]), stress: 0.1 },
     structure: { view: "structure", ids: trained.map((m) => m.id), coords: trained.map((m, i) => [-i, i]), stress: 0.2 },

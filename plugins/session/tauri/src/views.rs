@@ -21,7 +21,12 @@ pub struct SessionInfo {
     pub dataset: String,
     pub classes: Vec<String>,
     pub models: usize,
+    /// Models whose training finished successfully.
     pub trained: usize,
+    /// Models whose job has ended in any way (done, failed, diverged, cancelled).
+    pub finished: usize,
+    /// Models queued or training now.
+    pub pending: usize,
     pub created_at: i64,
 }
 
@@ -220,6 +225,14 @@ pub fn session_info(session: &Session, classes: Vec<String>, rows: &[ModelRow]) 
         trained: rows
             .iter()
             .filter(|r| r.status == Some(JobStatus::Done))
+            .count(),
+        finished: rows
+            .iter()
+            .filter(|r| r.status.is_some_and(JobStatus::is_final))
+            .count(),
+        pending: rows
+            .iter()
+            .filter(|r| r.status.is_some_and(|s| !s.is_final()))
             .count(),
         created_at: session.created_at,
     }
