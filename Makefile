@@ -11,9 +11,12 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/remap/target
 
 .PHONY: run test setup ui lint test-ui test-rust bench package icons
 
-## Start the desktop app (builds the UI and the app first).
+## Start the desktop app (builds the UI and the app first). The whole workspace is built, as
+## the tests build it: building one package unifies dependency features differently and would
+## compile burn's stack a second time.
 run: setup ui
-	cargo run -p remap-app
+	cargo build --workspace --bins --examples
+	"$(CARGO_TARGET_DIR)/debug/remap-app"
 
 ## Everything CI checks.
 test: setup ui lint test-ui test-rust

@@ -16,8 +16,22 @@ pub struct DataDir(pub PathBuf);
 /// Where models train (`cpu (flex)` or `gpu (<adapter>, <api>)`), found once at start.
 pub struct TrainingDevice(pub String);
 
+/// Why the window cannot open here, if that is known before trying: on Linux, no display
+/// to open it on (GTK would only panic).
+fn missing_display() -> Option<&'static str> {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    (cfg!(target_os = "linux") && !set("DISPLAY") && !set("WAYLAND_DISPLAY")).then_some(
+        "REMAP needs a graphical display, and neither DISPLAY nor WAYLAND_DISPLAY is set. \
+         On a machine without one, use the `remap` command line (`remap --help`).",
+    )
+}
+
 /// Starts the app: logging, the data directory, the window.
 pub fn run() {
+    if let Some(reason) = missing_display() {
+        eprintln!("{reason}");
+        std::process::exit(2);
+    }
     let filter = tracing_subscriber::EnvFilter::try_from_env("REMAP_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     tracing_subscriber::fmt()
