@@ -147,19 +147,22 @@ fn a_session_model_exports_with_its_lineage() {
     assert!(new.status.success(), "{}", text(&new.stderr));
     let out = dir.path().join("export");
     let out_arg = out.to_str().unwrap();
+    let export = || {
+        remap(
+            dir.path(),
+            &[
+                "export",
+                "--session",
+                "demo",
+                "--model",
+                "1",
+                "--out",
+                out_arg,
+            ],
+        )
+    };
     // Not trained yet: a clear error, no folder.
-    let o = remap(
-        dir.path(),
-        &[
-            "export",
-            "--session",
-            "demo",
-            "--model",
-            "1",
-            "--out",
-            out_arg,
-        ],
-    );
+    let o = export();
     assert!(!o.status.success());
     assert!(
         text(&o.stderr).contains("no finished training run"),
@@ -170,18 +173,7 @@ fn a_session_model_exports_with_its_lineage() {
 
     let run = remap(dir.path(), &["session", "run", "demo"]);
     assert!(run.status.success(), "{}", text(&run.stderr));
-    let o = remap(
-        dir.path(),
-        &[
-            "export",
-            "--session",
-            "demo",
-            "--model",
-            "1",
-            "--out",
-            out_arg,
-        ],
-    );
+    let o = export();
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert_eq!(snapshot(&out).len(), 5);
     let card = fs::read_to_string(out.join("README.md")).unwrap();

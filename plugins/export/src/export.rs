@@ -5,8 +5,6 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use remap_training::CheckpointError;
-
 use crate::{
     ExportError, Format, TrainedModel, architecture_json, model_card, model_py, named_tensors,
     to_onnx, to_safetensors,
@@ -117,10 +115,7 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> ExportError + '_ {
     }
 }
 
-/// Writes through a temporary file and a rename (the trainer's crash-safe write).
+/// Writes through a temporary file and a rename ([`remap_files::write_atomic`]).
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
-    remap_training::checkpoint::write_atomic(path, bytes).map_err(|e| match e {
-        CheckpointError::Io { path, source } => ExportError::Io { path, source },
-        other => io_err(path)(io::Error::other(other.to_string())),
-    })
+    remap_files::write_atomic(path, bytes).map_err(io_err(path))
 }

@@ -5,8 +5,9 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use remap_files::write_atomic;
 use remap_session::TrainerRunner;
-use remap_store::{Scheduler, SessionId, Store, write_atomic};
+use remap_store::{Scheduler, SessionId, Store};
 use serde::{Deserialize, Serialize};
 
 /// The plugin's managed state.
