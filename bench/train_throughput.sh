@@ -19,7 +19,7 @@ trap 'rm -rf "$work"' EXIT
 # differently and recompile burn.
 (cd "$root" && cargo build -q --workspace --bins --examples)
 remap=$target/debug/remap
-golden=${REMAP_SPEC_DIR:-$root/../shared/spec}/golden/otmann_reference.json
+golden=$root/tests/golden/otmann_reference.json
 
 python3 - "$golden" "$work" <<'PY'
 import json, sys

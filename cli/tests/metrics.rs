@@ -19,7 +19,7 @@ fn remap(args: &[&str]) -> (bool, String, String) {
 #[test]
 fn otmann_distance_of_the_golden_nets() {
     let dir = tempfile::tempdir().unwrap();
-    let golden: Value = serde_json::from_str(&remap_architecture::golden::text()).unwrap();
+    let golden: Value = serde_json::from_str(remap_golden::TEXT).unwrap();
     let archs = dir.path().join("archs.json");
     std::fs::write(&archs, golden["archs"].to_string()).unwrap();
     for (metric, key) in [

@@ -10,7 +10,6 @@ mod align;
 mod analysis;
 mod architecture;
 mod error;
-pub mod golden;
 mod layer;
 mod parse;
 mod shape;

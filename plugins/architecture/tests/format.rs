@@ -1,4 +1,5 @@
-use remap_architecture::{ArchError, Architecture, FitError, Layer, Shape, golden, parse_many};
+use remap_architecture::{ArchError, Architecture, FitError, Layer, Shape, parse_many};
+use remap_golden as golden;
 
 fn arch(json: &str) -> Result<Architecture, ArchError> {
     Architecture::from_json(json)

@@ -187,7 +187,7 @@ fn safetensors_hold_pytorch_names_and_layouts() {
 #[test]
 fn a_net_of_another_architecture_is_refused() {
     let mut model = common::trained(&arch(), 6);
-    let other = remap_architecture::golden::load().archs[0].clone();
+    let other = remap_golden::load().archs[0].clone();
     model.net = remap_training::Net::new(&other, 0, &Device::flex()).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let err = export(&model, &[Format::Onnx], dir.path(), false).unwrap_err();

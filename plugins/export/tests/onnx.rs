@@ -27,7 +27,7 @@ const SAME_PADDING: [&str; 2] = [
 
 #[test]
 fn every_golden_net_runs_in_tract_with_burns_probabilities() {
-    let golden = remap_architecture::golden::load();
+    let golden = remap_golden::load();
     let mut archs = golden.archs.clone();
     archs.extend(
         SAME_PADDING
@@ -52,7 +52,7 @@ fn every_golden_net_runs_in_tract_with_burns_probabilities() {
 
 #[test]
 fn the_graph_names_its_input_output_opset_and_classes() {
-    let arch = &remap_architecture::golden::load().archs[2];
+    let arch = &remap_golden::load().archs[2];
     let model = common::trained(arch, 1);
     let proto = ModelProto::decode(&to_onnx(&model).unwrap()[..]).unwrap();
     assert!(
@@ -112,7 +112,7 @@ fn the_graph_names_its_input_output_opset_and_classes() {
 
 #[test]
 fn a_batch_of_another_size_runs_too() {
-    let arch = &remap_architecture::golden::load().archs[5];
+    let arch = &remap_golden::load().archs[5];
     let model = trained(arch, 5);
     let onnx = to_onnx(&model).unwrap();
     let images = pixels(arch, 3, 9);

@@ -1,6 +1,6 @@
 //! The spec's reference values, computed with REMAP's own code (spec §6.2).
 
-use remap_architecture::golden;
+use remap_golden as golden;
 use remap_metrics::{OtmannNetwork, otmann, otmann_normalized};
 
 fn assert_close(got: f64, want: f64, what: &str) {

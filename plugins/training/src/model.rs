@@ -263,7 +263,7 @@ mod tests {
 
     #[test]
     fn parameter_counts_match_the_architecture_crate_on_the_golden_nets() {
-        let golden = remap_architecture::golden::load();
+        let golden = remap_golden::load();
         let device = Device::flex();
         for (arch, &params) in golden.archs.iter().zip(&golden.params) {
             let net = Net::new(arch, 0, &device).unwrap();
@@ -279,7 +279,7 @@ mod tests {
 
     #[test]
     fn output_has_one_logit_per_class() {
-        let golden = remap_architecture::golden::load();
+        let golden = remap_golden::load();
         let device = Device::flex();
         for arch in &golden.archs {
             let net = Net::new(arch, 0, &device).unwrap();
@@ -294,7 +294,7 @@ mod tests {
 
     #[test]
     fn same_seed_same_weights_other_seed_other_weights() {
-        let arch = &remap_architecture::golden::load().archs[0];
+        let arch = &remap_golden::load().archs[0];
         let device = Device::flex();
         let w = |seed| {
             Net::new(arch, seed, &device)

@@ -1,0 +1,63 @@
+//! The spec's reference file, `otmann_reference.json` (eight golden nets with their parameter
+//! counts, OTMANN masses and distance matrices as REMAP's own code computed them), copied into
+//! the repository so that a plain clone tests on its own. Tests only: no production crate
+//! depends on this one.
+
+use remap_architecture::Architecture;
+use serde::Deserialize;
+
+/// The reference file's text, as copied from `shared/spec/golden/otmann_reference.json`.
+pub const TEXT: &str = include_str!("../otmann_reference.json");
+
+/// Contents of the golden file.
+#[derive(Debug, Deserialize)]
+pub struct Golden {
+    pub archs: Vec<Architecture>,
+    pub params: Vec<u64>,
+    pub masses: Vec<Vec<f64>>,
+    pub otmann: Vec<Vec<f64>>,
+    pub otmann_normalized: Vec<Vec<f64>>,
+}
+
+/// The golden file, parsed.
+pub fn load() -> Golden {
+    serde_json::from_str(TEXT).expect("the golden file parses")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+
+    #[test]
+    fn the_copy_is_complete_and_consistent() {
+        let g = load();
+        let n = g.archs.len();
+        assert_eq!(n, 8, "eight golden nets");
+        assert_eq!(g.params.len(), n);
+        assert_eq!(g.masses.len(), n);
+        for matrix in [&g.otmann, &g.otmann_normalized] {
+            assert_eq!(matrix.len(), n);
+            assert!(matrix.iter().all(|row| row.len() == n));
+        }
+    }
+
+    /// The spec folder beside the repository is optional; where it is, the copy must equal it.
+    #[test]
+    fn the_copy_equals_the_specs_file_where_that_exists() {
+        let spec = std::env::var_os("REMAP_SPEC_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/spec"))
+            .join("golden/otmann_reference.json");
+        if let Ok(original) = std::fs::read_to_string(&spec) {
+            let parse = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap();
+            assert_eq!(
+                parse(TEXT),
+                parse(&original),
+                "tests/golden/otmann_reference.json differs from {}: copy the spec's file again",
+                spec.display()
+            );
+        }
+    }
+}
