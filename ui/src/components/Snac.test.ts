@@ -56,3 +56,70 @@ describe("Snac", () => {
     expect(title).toContain("21,632");
   });
 });
+
+/**
+ * The on-screen width of an SVG element's stroke, computed from attributes (jsdom does no layout):
+ * its stroke-width times every scale() on the way up to the <svg>, times the viewBox→viewport
+ * scale — unless vector-effect="non-scaling-stroke" keeps it in screen pixels as given.
+ */
+function screenStroke(el: Element): number {
+  const width = parseFloat(el.getAttribute("stroke-width") ?? "1");
+  if (el.getAttribute("vector-effect") === "non-scaling-stroke") return width;
+  let scale = 1;
+  for (let e: Element | null = el; e && e.tagName.toLowerCase() !== "svg"; e = e.parentElement) {
+    for (const m of (e.getAttribute("transform") ?? "").matchAll(/scale\(\s*([-\d.e]+)(?:[\s,]+([-\d.e]+))?\s*\)/g)) {
+      const sx = Math.abs(parseFloat(m[1]));
+      const sy = m[2] === undefined ? sx : Math.abs(parseFloat(m[2]));
+      scale *= Math.min(sx, sy);
+    }
+  }
+  const svg = el.closest("svg")!;
+  const vb = svg.getAttribute("viewBox")!.split(/[\s,]+/).map(Number);
+  const viewport = Math.min(Number(svg.getAttribute("width")) / vb[2], Number(svg.getAttribute("height")) / vb[3]);
+  return width * scale * viewport;
+}
+
+describe("activation glyphs", () => {
+  const fns = ["relu", "tanh", "sigmoid"] as const;
+  const withActivation = (fn: (typeof fns)[number]): SnacModel => ({
+    ...model,
+    layers: [model.layers[0], { ...model.layers[1], text: `activation(${fn})`, function: fn }, ...model.layers.slice(2)],
+  });
+
+  for (const size of ["tooltip", "row", "large"] as const) {
+    it(`draws each glyph at least 1 px wide on screen (${size})`, () => {
+      const curves = fns.map((fn) => {
+        const { container } = render(Snac, { model: withActivation(fn), size });
+        const paths = [...container.querySelectorAll('g.chip[data-type="activation"] path')];
+        expect(paths.length).toBeGreaterThan(0);
+        for (const p of paths) expect(screenStroke(p)).toBeGreaterThanOrEqual(1);
+        return container.querySelector('g.chip[data-type="activation"] path.curve')!.getAttribute("d");
+      });
+      // Three different curves, not one shape in three names.
+      expect(new Set(curves).size).toBe(3);
+    });
+  }
+
+  it("tells the functions apart by silhouette: tanh spans twice sigmoid's height, ReLU has no plateau", () => {
+    const ys = (fn: (typeof fns)[number]) => {
+      const { container } = render(Snac, { model: withActivation(fn), size: "large" });
+      const d = container.querySelector("path.curve")!.getAttribute("d")!;
+      const nums = d.match(/-?[\d.]+/g)!.map(Number);
+      return nums.filter((_, i) => i % 2 === 1);
+    };
+    const span = (v: number[]) => Math.max(...v) - Math.min(...v);
+    expect(span(ys("tanh"))).toBeCloseTo(2 * span(ys("sigmoid")), 1);
+    const relu = ys("relu");
+    expect(relu[relu.length - 1]).not.toBe(relu[relu.length - 2]); // ends rising, not flat
+  });
+
+  it("would have caught the invisible stroke (scaled and non-scaling at once)", () => {
+    const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    svg.setAttribute("width", "20");
+    svg.setAttribute("height", "20");
+    svg.setAttribute("viewBox", "0 0 20 20");
+    // The old glyph: stroke-width divided by the scale, and non-scaling-stroke on top.
+    svg.innerHTML = '<path transform="scale(11.2,12.6)" stroke-width="0.14" vector-effect="non-scaling-stroke" d="M0 0 L1 1" />';
+    expect(screenStroke(svg.querySelector("path")!)).toBeLessThan(1);
+  });
+});

@@ -51,14 +51,36 @@ export function chipLengths(sizes: number[], base: number): number[] {
   return p.map((v) => (hi > lo ? base * (1 + (v - lo) / (hi - lo)) : base));
 }
 
-/** SVG path of an activation's curve in a unit box (0,0 top-left .. 1,1). */
-export function activationGlyph(fn: SnacLayer["function"]): string {
+/** Where an activation glyph is drawn: a box in the chip's own pixels. */
+export interface GlyphBox {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/**
+ * An activation's glyph in the chip's pixels (no scaling transform, so the stroke width is the
+ * on-screen width): a faint zero axis and the function's curve over it, each with its own
+ * silhouette so the three stay apart at every size — ReLU flat on the axis then a straight rise
+ * with no plateau, sigmoid a small S above the axis (0 to 1), tanh a tall S crossing the axis
+ * (−1 to 1, "starting lower").
+ */
+export function activationGlyph(fn: SnacLayer["function"], box: GlyphBox): { axis: string; curve: string } {
+  // Unit coordinates: u in 0..1 left to right, v in -1..1 bottom to top.
+  const px = (u: number) => +(box.x + u * box.w).toFixed(2);
+  const py = (v: number) => +(box.y + ((1 - v) / 2) * box.h).toFixed(2);
+  const p = (u: number, v: number) => `${px(u)} ${py(v)}`;
+  const axis = `M${p(0, 0)} L${p(1, 0)}`;
   switch (fn) {
     case "relu":
-      return "M0.1 0.8 L0.5 0.8 L0.9 0.2";
-    case "tanh": // an S-curve that starts lower (at -1) than the sigmoid's
-      return "M0.1 0.9 C0.45 0.9 0.55 0.1 0.9 0.1";
-    default: // sigmoid: S-curve from 0 to 1
-      return "M0.1 0.75 C0.45 0.75 0.55 0.2 0.9 0.2";
+      return { axis, curve: `M${p(0, 0)} L${p(0.5, 0)} L${p(1, 1)}` };
+    case "tanh":
+      return { axis, curve: `M${p(0, -1)} L${p(0.2, -1)} C${p(0.5, -1)} ${p(0.5, 1)} ${p(0.8, 1)} L${p(1, 1)}` };
+    default: // sigmoid
+      return { axis, curve: `M${p(0, 0)} L${p(0.15, 0)} C${p(0.5, 0)} ${p(0.5, 1)} ${p(0.85, 1)} L${p(1, 1)}` };
   }
 }
+
+/** The glyph's stroke width in screen pixels for each SNAC size. */
+export const glyphStroke = { tooltip: 1.3, row: 1.5, large: 2.25 } as const;
