@@ -307,6 +307,32 @@ export function signedPoints(d: number | null): string {
   return d > 0 ? `+${v} pp` : d < 0 ? `−${v.replace("-", "")} pp` : "±0.0 pp";
 }
 
+/** One signed delta's bar on a shared axis, in percent of the axis' width (zero at 50 %). */
+export interface DeltaBar {
+  left: number;
+  width: number;
+}
+
+/**
+ * Bars for signed deltas on one shared axis: zero in the middle and ± `extent` at the ends,
+ * `extent` being the largest magnitude rounded up to a tidy step (1, 2, 2.5, 5 × 10ᵏ), so bar
+ * length is proportional to magnitude (−40 pp draws twice as long as −20 pp).
+ */
+export function deltaBars(deltas: (number | null)[]): { extent: number; bars: DeltaBar[] } {
+  const largest = Math.max(0, ...deltas.map((d) => (d !== null && isFinite(d) ? Math.abs(d) : 0)));
+  let extent = 0.01;
+  if (largest > 0) {
+    const mag = 10 ** Math.floor(Math.log10(largest));
+    extent = [1, 2, 2.5, 5, 10].map((s) => s * mag).find((s) => s >= largest * (1 - 1e-9)) ?? largest;
+  }
+  const bars = deltas.map((d) => {
+    const v = d !== null && isFinite(d) ? d : 0;
+    const width = (Math.abs(v) / extent) * 50;
+    return { left: v < 0 ? 50 - width : 50, width };
+  });
+  return { extent, bars };
+}
+
 /** Dataset strings the Rust side understands, from the welcome form's kind and folder. */
 export type DatasetKind = "sketches" | "quickdraw" | "cifar10" | "mnist" | "folder";
 export function datasetString(kind: DatasetKind, path: string): string {
