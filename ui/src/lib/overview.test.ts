@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PointIndex, bounds, fitView, greyScale, insidePolygon, offscreenSide, radiusScale, toData, toScreen, zoomAt } from "./overview";
+import { FitAnimator, PointIndex, blendFit, bounds, fitView, sameView, greyScale, insidePolygon, offscreenSide, radiusScale, toData, toScreen, zoomAt } from "./overview";
 
 describe("greyScale", () => {
   it("spreads REMAP's four grey stops from the lowest to the highest value", () => {
@@ -61,5 +61,64 @@ describe("lasso and edges", () => {
     expect(offscreenSide(-3, 50, 100, 100)).toBe("left");
     expect(offscreenSide(50, 130, 100, 100)).toBe("bottom");
     expect(offscreenSide(50, 50, 100, 100)).toBeNull();
+  });
+});
+
+describe("fitting the view to the data", () => {
+  // The first few models, then many more spread four times as wide.
+  const few = fitView(bounds([{ x: -1, y: -1 }, { x: 1, y: 1 }]), 600, 400, 18, true);
+  const many = fitView(bounds([{ x: -4, y: -3 }, { x: 4, y: 3 }]), 600, 400, 18, true);
+  const span = (v: ReturnType<typeof fitView>, lo: number, hi: number) => toScreen(v, hi, 0)[0] - toScreen(v, lo, 0)[0];
+
+  it("fits the data with the margin, whatever its extent", () => {
+    expect(span(many, -4, 4)).toBeCloseTo((8 * (400 - 2 * 18)) / 6, 6); // height-bound, equal aspect
+    expect(toScreen(many, 0, 3)[1]).toBeCloseTo(18);
+    expect(toScreen(many, 0, -3)[1]).toBeCloseTo(400 - 18);
+  });
+
+  it("animates from the old fit to the new one, eased, and then holds it", () => {
+    const fit = new FitAnimator(few, 450);
+    fit.aim(many, 1000);
+    expect(sameView(fit.at(1000), few)).toBe(true);
+    expect(fit.moving(1200)).toBe(true);
+    const mid = span(fit.at(1225), -4, 4);
+    expect(mid).toBeLessThan(span(few, -4, 4));
+    expect(mid).toBeGreaterThan(span(many, -4, 4));
+    expect(sameView(fit.at(1450), many)).toBe(true);
+    expect(fit.moving(1450)).toBe(false);
+    expect(sameView(fit.settled, many)).toBe(true);
+  });
+
+  it("retargets mid-way from where the view is, without a jump", () => {
+    const fit = new FitAnimator(few, 450);
+    fit.aim(many, 0);
+    const at = fit.at(200);
+    fit.aim(few, 200);
+    expect(sameView(fit.at(200), at)).toBe(true);
+    expect(sameView(fit.at(650), few)).toBe(true);
+  });
+
+  it("never moves while the user zooms, pans or brushes, and catches up once they let go", () => {
+    const fit = new FitAnimator(few, 450);
+    fit.aim(many, 0, { held: true });
+    expect(fit.held).toBe(true);
+    expect(sameView(fit.at(10_000), few)).toBe(true);
+    expect(fit.release(20_000)).toBe(true);
+    expect(fit.held).toBe(false);
+    expect(sameView(fit.at(20_000), few)).toBe(true);
+    expect(sameView(fit.at(20_450), many)).toBe(true);
+    expect(fit.release(30_000)).toBe(false);
+  });
+
+  it("applies a first fit or a new canvas size at once", () => {
+    const fit = new FitAnimator(few, 450);
+    fit.aim(many, 0, { instant: true });
+    expect(sameView(fit.at(0), many)).toBe(true);
+    expect(fit.moving(0)).toBe(false);
+  });
+
+  it("blends only the fit, leaving zoom and pan out", () => {
+    const b = blendFit({ ...few, k: 3, tx: 5, ty: 5 }, many, 1);
+    expect(sameView(b, many)).toBe(true);
   });
 });

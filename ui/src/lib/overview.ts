@@ -86,6 +86,94 @@ export function fitView(b: Bounds, width: number, height: number, margin: number
   return { sx, sy: -sy, ox, oy, k: 1, tx: 0, ty: 0 };
 }
 
+/** Whether two views are the same to a hundredth of a pixel (offsets) and a millionth (scales). */
+export function sameView(a: View, b: View): boolean {
+  const close = (p: number, q: number, tol: number) => Math.abs(p - q) <= tol;
+  return (
+    close(a.sx, b.sx, 1e-6 * Math.abs(a.sx)) && close(a.sy, b.sy, 1e-6 * Math.abs(a.sy)) && close(a.k, b.k, 1e-9) &&
+    close(a.ox, b.ox, 1e-2) && close(a.oy, b.oy, 1e-2) && close(a.tx, b.tx, 1e-2) && close(a.ty, b.ty, 1e-2)
+  );
+}
+
+/** The eased fit between `a` (t = 0) and `b` (t = 1); zoom and pan are left at 1×, none. */
+export function blendFit(a: View, b: View, t: number): View {
+  const e = Math.min(1, Math.max(0, t));
+  const ease = e * (2 - e);
+  const mix = (p: number, q: number) => p + (q - p) * ease;
+  return { sx: mix(a.sx, b.sx), sy: mix(a.sy, b.sy), ox: mix(a.ox, b.ox), oy: mix(a.oy, b.oy), k: 1, tx: 0, ty: 0 };
+}
+
+/**
+ * The map's fit to its data over time. Each new fit (models arrived, or moved) is reached by an
+ * animation from the fit shown at that moment; while the user zooms, pans or brushes, a new fit
+ * waits (the picture must not move under the pointer) and is applied once they let go. A first
+ * fit or a resized canvas is applied at once.
+ */
+export class FitAnimator {
+  private from: View;
+  private to: View;
+  private start = -Infinity;
+  private waiting: View | null = null;
+
+  constructor(
+    initial: View,
+    private readonly duration = 450,
+  ) {
+    this.from = this.to = { ...initial, k: 1, tx: 0, ty: 0 };
+  }
+
+  /** The fit to draw with at time `now` (ms). */
+  at(now: number): View {
+    return blendFit(this.from, this.to, (now - this.start) / this.duration);
+  }
+
+  /** Whether an animation is under way at `now`. */
+  moving(now: number): boolean {
+    return now - this.start < this.duration && !sameView(this.from, this.to);
+  }
+
+  /** The fit shown once the current animation ends (a waiting fit not applied). */
+  get settled(): View {
+    return this.to;
+  }
+
+  /** Whether a fit is waiting for the user to stop zooming, panning or brushing. */
+  get held(): boolean {
+    return this.waiting !== null;
+  }
+
+  /**
+   * Heads for `fit`: `instant` jumps there (first points, a resized canvas), `held` waits while
+   * the user interacts; otherwise it animates from the current fit.
+   */
+  aim(fit: View, now: number, { instant = false, held = false }: { instant?: boolean; held?: boolean } = {}): void {
+    const target = { ...fit, k: 1, tx: 0, ty: 0 };
+    if (instant) {
+      this.waiting = null;
+      this.from = this.to = target;
+      this.start = -Infinity;
+      return;
+    }
+    if (held) {
+      this.waiting = target;
+      return;
+    }
+    this.waiting = null;
+    if (sameView(target, this.to)) return;
+    this.from = this.at(now);
+    this.to = target;
+    this.start = now;
+  }
+
+  /** The user let go: a waiting fit starts its animation. Returns whether one did. */
+  release(now: number): boolean {
+    const waiting = this.waiting;
+    if (!waiting) return false;
+    this.aim(waiting, now);
+    return true;
+  }
+}
+
 export function toScreen(v: View, x: number, y: number): [number, number] {
   return [(v.ox + v.sx * x) * v.k + v.tx, (v.oy + v.sy * y) * v.k + v.ty];
 }

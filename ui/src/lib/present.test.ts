@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  applyProgress, axisTicks, confusionColours, datasetString, errorText, formatDuration, logTickLabel, mapSvg, mix,
+  applyProgress, axisTicks, confusionColours, datasetString, errorText, formatDuration, logTickLabel, mix,
   modelsCsv, nextSort, parseClasses, progressFraction, signedParams, signedPoints, sortModels, trainingProgressText, viewPoints,
 } from "./present";
 import { model, overview, session } from "../test/fixtures";
@@ -58,13 +58,6 @@ describe("exports", () => {
     const csv = modelsCsv([model(1, { summary: 'conv, "relu"', changes: ["a", "b"] })], ["face", "pear", "nose"]).trim().split("\n");
     expect(csv[0]).toBe("id,origin,parent,status,params,val_accuracy,train_accuracy,epochs_done,epochs,summary,changes,acc_face,acc_pear,acc_nose");
     expect(csv[1]).toBe('1,sampled,,done,1000,0.51,0.6,10,10,"conv, ""relu""",a; b,0.9,0.5,0.1');
-  });
-  it("writes an SVG with one circle per point and the front", () => {
-    const svg = mapSvg(100, 50, [{ x: 1, y: 2, r: 3, fill: "#fff", stroke: "#000", strokeWidth: 1 }], [[0, 0], [5, 5]], [{ x: 1, y: 1, text: "a<b" }]);
-    expect(svg.match(/<circle /g)?.length).toBe(1);
-    expect(svg).toContain('<polyline points="0,0 5,5"');
-    expect(svg).toContain("a&lt;b");
-    expect(svg.startsWith("<svg")).toBe(true);
   });
 });
 

@@ -132,46 +132,6 @@ export function modelsCsv(models: ModelView[], classes: string[]): string {
   return lines.join("\n") + "\n";
 }
 
-export interface SvgCircle {
-  x: number;
-  y: number;
-  r: number;
-  fill: string;
-  stroke: string;
-  strokeWidth: number;
-}
-
-const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-
-/** A standalone SVG document of the map as drawn: circles, an optional front polyline and text. */
-export function mapSvg(
-  width: number,
-  height: number,
-  circles: SvgCircle[],
-  front: [number, number][],
-  texts: { x: number; y: number; text: string; anchor?: string; rotate?: boolean }[] = [],
-  lines: [number, number, number, number][] = [],
-): string {
-  const f = (n: number) => (Math.round(n * 100) / 100).toString();
-  const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${f(width)}" height="${f(height)}" viewBox="0 0 ${f(width)} ${f(height)}">`,
-    `<rect width="100%" height="100%" fill="#ffffff"/>`,
-  ];
-  for (const [x1, y1, x2, y2] of lines) parts.push(`<line x1="${f(x1)}" y1="${f(y1)}" x2="${f(x2)}" y2="${f(y2)}" stroke="#d0d7de"/>`);
-  for (const t of texts) {
-    const rot = t.rotate ? ` transform="rotate(-90 ${f(t.x)} ${f(t.y)})"` : "";
-    parts.push(`<text x="${f(t.x)}" y="${f(t.y)}" font-size="11" font-family="sans-serif" fill="#656d76" text-anchor="${t.anchor ?? "middle"}"${rot}>${esc(t.text)}</text>`);
-  }
-  if (front.length > 1) {
-    parts.push(`<polyline points="${front.map(([x, y]) => `${f(x)},${f(y)}`).join(" ")}" fill="none" stroke="#e66101" stroke-width="1.5" stroke-dasharray="5 3"/>`);
-  }
-  for (const c of circles) {
-    parts.push(`<circle cx="${f(c.x)}" cy="${f(c.y)}" r="${f(c.r)}" fill="${c.fill}" stroke="${c.stroke}" stroke-width="${c.strokeWidth}"/>`);
-  }
-  parts.push("</svg>");
-  return parts.join("\n");
-}
-
 /** Offers `data` (text or a data URL) as a file download through a temporary link. */
 export function download(filename: string, data: string | Blob, type = "text/plain"): void {
   const url = typeof data === "string" && data.startsWith("data:") ? data : URL.createObjectURL(data instanceof Blob ? data : new Blob([data], { type }));

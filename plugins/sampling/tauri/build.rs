@@ -1,5 +1,0 @@
-const COMMANDS: &[&str] = &["search_space", "sample", "ablate", "vary"];
-
-fn main() {
-    tauri_plugin::Builder::new(COMMANDS).build();
-}
