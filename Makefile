@@ -25,8 +25,10 @@ test: setup ui lint test-ui test-rust
 setup:
 	@./scripts/setup.sh
 
+## The UI that `make run` and the tests' app embed: the test build, with the hooks the
+## end-to-end tests drive (`window.__remap…`). `make package` builds the production UI without them.
 ui:
-	npm --prefix ui run build
+	npm --prefix ui run build:e2e
 
 lint:
 	cargo fmt --all --check
@@ -45,7 +47,8 @@ test-rust:
 ## The Debian package: a release build of the app and the `remap` CLI, bundled by the Tauri CLI
 ## (npm's @tauri-apps/cli, installed by setup) into out/package/remap_<version>_amd64.deb.
 ## The release profile compiles every dependency once more (about 45 min cold on 2 cores).
-package: setup ui
+package: setup
+	npm --prefix ui run build
 	cargo build --release -p remap-app -p remap-cli
 	rm -rf out/package && mkdir -p out/package
 	install -m 755 "$(CARGO_TARGET_DIR)/release/remap" out/package/remap

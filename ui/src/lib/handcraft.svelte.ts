@@ -8,6 +8,7 @@ import {
   type ArchBase, type HandLayer, type History,
 } from "./handcraft";
 import { remap } from "./session.svelte";
+import { TEST_HOOKS, exposeHook } from "./testhooks";
 
 export class HandEditor {
   history = $state<History<HandLayer[]>>(history([]));
@@ -133,6 +134,4 @@ declare global {
   }
 }
 
-if (typeof window !== "undefined") {
-  window.__remapHand = { add: hand.add, move: hand.move, remove: hand.remove, set: hand.set };
-}
+if (TEST_HOOKS) exposeHook("__remapHand", { add: hand.add, move: hand.move, remove: hand.remove, set: hand.set });

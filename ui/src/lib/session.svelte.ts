@@ -4,6 +4,7 @@
 import { api, type ModelView, type NewSessionRequest, type Overview, type QueueEvent, type SessionInfo } from "./api";
 import { FINISHED, applyProgress, errorText, type LiveProgress, type ViewId } from "./present";
 import { BATCH_NOTIFY, batchText, notify } from "./notify";
+import { TEST_HOOKS } from "./testhooks";
 
 export interface AppError {
   id: number;
@@ -250,8 +251,8 @@ export class RemapState {
 
   onQueueEvent(ev: QueueEvent) {
     this.live = applyProgress(this.live, ev);
-    if (ev.type === "job" && ev.status === "running") {
-      // The order jobs started in, for end-to-end tests of reordering.
+    if (TEST_HOOKS && ev.type === "job" && ev.status === "running") {
+      // The order jobs started in, for end-to-end tests of reordering (test builds only).
       const w = globalThis as unknown as { __remapStartOrder?: number[] };
       (w.__remapStartOrder ??= []).push(ev.job_id);
     }
