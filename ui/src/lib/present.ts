@@ -1,7 +1,7 @@
 // Pure presentation helpers for the panels: mapping the Rust side's facts to points, rows,
 // colours, text and files. Nothing here computes a model fact (accuracies, parameter counts,
 // layouts, fronts and comparisons all arrive from `api`).
-import type { JobStatus, ModelView, Overview, QueueEvent, SessionInfo } from "./api";
+import type { JobStatus, ModelView, Overview, QueueEvent, QueueJob, SessionInfo } from "./api";
 import type { OverviewPoint } from "./overview";
 import { formatAccuracy, formatParams } from "./format";
 
@@ -15,13 +15,13 @@ export const VIEWS: { id: ViewId; label: string }[] = [
 
 /** Whether a model has a result to show (an untrained model has no accuracy and no place). */
 export function isTrained(m: ModelView): boolean {
-  return m.valAccuracy !== null;
+  return m.val_accuracy !== null;
 }
 
 /** The value that sets a model's darkness: its accuracy on `classIndex`, or overall accuracy. */
 export function shadeValue(m: ModelView, classIndex: number | null): number | null {
-  if (classIndex === null) return m.valAccuracy;
-  return m.perClassAccuracy?.[classIndex] ?? null;
+  if (classIndex === null) return m.val_accuracy;
+  return m.per_class_accuracy?.[classIndex] ?? null;
 }
 
 /**
@@ -87,7 +87,7 @@ export function sortModels(models: ModelView[], key: SortKey, dir: SortDir): Mod
       case "snac":
         return m.snac.layers.length;
       case "accuracy":
-        return m.valAccuracy;
+        return m.val_accuracy;
       case "params":
         return m.params;
     }
@@ -124,8 +124,8 @@ export function modelsCsv(models: ModelView[], classes: string[]): string {
   for (const m of models) {
     lines.push(
       [
-        m.id, m.origin, m.parent, m.status, m.params, m.valAccuracy, m.trainAccuracy, m.epochsDone, m.epochs, m.summary, m.changes.join("; "),
-        ...classes.map((_, i) => m.perClassAccuracy?.[i] ?? null),
+        m.id, m.origin, m.parent, m.status, m.params, m.val_accuracy, m.train_accuracy, m.epochs_done, m.epochs, m.summary, m.changes.join("; "),
+        ...classes.map((_, i) => m.per_class_accuracy?.[i] ?? null),
       ].map(csvCell).join(","),
     );
   }
@@ -239,7 +239,7 @@ export function trainingProgressText(s: SessionInfo): string | null {
 
 /** A tooltip line for a model: accuracy, parameters. */
 export function modelLine(m: ModelView): string {
-  return `${m.valAccuracy === null ? "untrained" : formatAccuracy(m.valAccuracy)} · ${formatParams(m.params)} params`;
+  return `${m.val_accuracy === null ? "untrained" : formatAccuracy(m.val_accuracy)} · ${formatParams(m.params)} params`;
 }
 
 /** Any thrown value (Tauri rejects with strings) as readable text. */
@@ -265,6 +265,21 @@ export function signedPoints(d: number | null): string {
   if (d === null || !isFinite(d)) return "–";
   const v = (d * 100).toFixed(1);
   return d > 0 ? `+${v} pp` : d < 0 ? `−${v.replace("-", "")} pp` : "±0.0 pp";
+}
+
+/**
+ * Whether a queue answer is ahead of the overview: it shows a job finished (done, failed, …)
+ * that the overview does not show as its model's finished job yet. Applied alone, the Queue tab
+ * would say "6 done" while the overview still says "2 of 6 models trained".
+ */
+export function queueAhead(jobs: QueueJob[], ov: Overview): boolean {
+  const byId = new Map(ov.models.map((m) => [m.id, m]));
+  return jobs.some((j) => {
+    if (!FINISHED.includes(j.status)) return false;
+    const m = byId.get(j.model_id);
+    if (!m || m.job === null || m.job < j.id) return true;
+    return m.job === j.id && m.status !== j.status;
+  });
 }
 
 /** One signed delta's bar on a shared axis, in percent of the axis' width (zero at 50 %). */

@@ -1,8 +1,8 @@
 // The app's state as one runes object: the open session and its Overview, the drawer, the
 // inspected model, the selected class, the current view, live queue progress and errors.
 // Every api call goes through `call`, which shows failures in the error bar with their reason.
-import { api, type ModelView, type NewSessionRequest, type Overview, type QueueEvent, type SessionInfo } from "./api";
-import { FINISHED, applyProgress, errorText, type LiveProgress, type ViewId } from "./present";
+import { api, type ModelView, type NewSessionRequest, type Overview, type QueueEvent, type QueueJob, type SessionInfo } from "./api";
+import { FINISHED, applyProgress, errorText, queueAhead, type LiveProgress, type ViewId } from "./present";
 import { BATCH_NOTIFY, batchText, notify } from "./notify";
 import { TEST_HOOKS } from "./testhooks";
 
@@ -30,7 +30,11 @@ export class RemapState {
   view = $state<ViewId>("prediction");
   errors = $state<AppError[]>([]);
   live = $state<Record<number, LiveProgress>>({});
-  /** Bumped when the queue changed; the Queue tab fetches again. */
+  /** The open session's jobs, in queue order, as Rust last answered (the Queue tab shows them). */
+  jobs = $state<QueueJob[]>([]);
+  /** Whether `jobs` holds an answer for the open session. */
+  jobsLoaded = $state(false);
+  /** Bump to reload the queue (`reloadQueue` does it directly). */
   queueVersion = $state(0);
   /** Bumped when the overview was fetched again; the Inspector refreshes its detail. */
   overviewVersion = $state(0);
@@ -51,6 +55,7 @@ export class RemapState {
   private nextError = 1;
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
   private overviewLoads = 0;
+  private queueLoads = 0;
   private queueTimer: ReturnType<typeof setTimeout> | null = null;
   private unlisten: (() => void) | null = null;
   /** Jobs finished since the queue was last idle (id → status), for the batch notification. */
@@ -131,6 +136,8 @@ export class RemapState {
     this.view = "prediction";
     this.errors = [];
     this.live = {};
+    this.jobs = [];
+    this.jobsLoaded = false;
     this.queueVersion = 0;
     this.overviewVersion = 0;
     this.queuePaused = false;
@@ -150,8 +157,9 @@ export class RemapState {
     this.hoveredClass = null;
     this.stickyClass = null;
     this.live = {};
+    this.jobs = [];
+    this.jobsLoaded = false;
     await Promise.all([this.refresh(), this.loadDrawer()]);
-    this.queueVersion++;
   }
 
   async loadSessions() {
@@ -189,21 +197,52 @@ export class RemapState {
       this.inspected = null;
       this.hoveredClass = this.stickyClass = null;
       this.live = {};
+      this.jobs = [];
+      this.jobsLoaded = false;
     }
     await this.loadSessions();
   }
 
-  /** Fetches the open session's Overview again. */
+  /**
+   * Fetches the open session's Overview and its queue together and applies both at once, so the
+   * overview and the Queue tab show the same jobs finished. Of overlapping reloads only the
+   * newest answer of each is applied (an older, slower one may arrive last).
+   */
   async refresh() {
     const id = this.session?.id;
     if (id === undefined) return;
-    // Only the newest of overlapping reloads is applied (an older answer may arrive last).
-    const load = ++this.overviewLoads;
-    const ov = await this.call("Cannot load the model overview", () => api.overview(id));
-    if (!ov || load !== this.overviewLoads || this.session?.id !== id) return;
-    this.overview = ov;
-    this.session = ov.session;
-    this.overviewVersion++;
+    const [overviewLoad, queueLoad] = [++this.overviewLoads, ++this.queueLoads];
+    const [ov, jobs] = await Promise.all([
+      this.call("Cannot load the model overview", () => api.overview(id)),
+      this.call("Cannot load the queue", () => api.queue(id)),
+    ]);
+    if (this.session?.id !== id) return;
+    if (ov && overviewLoad === this.overviewLoads) {
+      this.overview = ov;
+      this.session = ov.session;
+      this.overviewVersion++;
+    }
+    if (jobs && queueLoad === this.queueLoads) this.setJobs(jobs);
+  }
+
+  /**
+   * Fetches the queue alone (progress, order). An answer that shows a job finished which the
+   * overview does not know yet is not applied on its own: overview and queue are reloaded
+   * together instead, so the two never disagree.
+   */
+  async reloadQueue() {
+    const id = this.session?.id;
+    if (id === undefined) return;
+    const load = ++this.queueLoads;
+    const jobs = await this.call("Cannot load the queue", () => api.queue(id));
+    if (!jobs || load !== this.queueLoads || this.session?.id !== id) return;
+    if (this.overview && queueAhead(jobs, this.overview)) await this.refresh();
+    else this.setJobs(jobs);
+  }
+
+  private setJobs(jobs: QueueJob[]) {
+    this.jobs = [...jobs].sort((a, b) => a.position - b.position);
+    this.jobsLoaded = true;
   }
 
   async loadDrawer() {
@@ -260,8 +299,9 @@ export class RemapState {
       case "job":
         if (FINISHED.includes(ev.status)) this.batch.set(ev.job_id, ev.status);
         if (this.session && ev.session_id !== this.session.id) return;
-        if (FINISHED.includes(ev.status)) this.scheduleRefresh();
-        this.scheduleQueue();
+        // Any change of a job's state (queued, running, finished) changes the overview's counts
+        // too: one reload of both.
+        this.scheduleRefresh();
         break;
       case "epoch":
       case "reordered":
@@ -276,12 +316,12 @@ export class RemapState {
       case "idle":
         if (this.batch.size >= BATCH_NOTIFY) notify("REMAP training finished", batchText([...this.batch.values()]), (text) => this.toast(text));
         this.batch.clear();
-        this.scheduleQueue();
+        this.scheduleRefresh();
         break;
     }
   }
 
-  /** Gathers finished jobs for up to a second, then fetches the overview once. */
+  /** Gathers job changes for up to a second, then reloads the overview and the queue once. */
   private scheduleRefresh() {
     if (this.refreshTimer) return;
     this.refreshTimer = setTimeout(() => {
@@ -294,7 +334,7 @@ export class RemapState {
     if (this.queueTimer) return;
     this.queueTimer = setTimeout(() => {
       this.queueTimer = null;
-      this.queueVersion++;
+      void this.reloadQueue();
     }, REFRESH_MS);
   }
 }

@@ -14,6 +14,7 @@ beforeEach(() => {
   handlers.last_session = () => session();
   handlers.overview = () => overview([model(1), model(2)]);
   handlers.drawer = () => [2];
+  handlers.queue = () => [];
 });
 afterEach(() => {
   state.stop();
@@ -93,5 +94,69 @@ describe("RemapState", () => {
     expect(callsOf("delete_session")).toEqual([{ id: 1 }]);
     expect(state.session).toBeNull();
     expect(state.overview).toBeNull();
+  });
+});
+
+describe("overview and queue agree", () => {
+  // Two of six models trained; then all six finish. The overview (maps, counts) is slow to
+  // compute, the queue quick to read: applied apart, the Queue tab said "6 done" while the
+  // overview said "2 of 6 models trained".
+  const job = (id: number, status: string) => ({ id, model_id: id, position: id, status, epochs: 1, epochs_done: 1, progress: [], error: null });
+  const before = () => overview([1, 2, 3, 4, 5, 6].map((i) => model(i, i <= 2 ? {} : { status: "queued", val_accuracy: null })));
+  const after = () => overview([1, 2, 3, 4, 5, 6].map((i) => model(i)));
+  const done = (jobs: { status: string }[]) => jobs.filter((j) => j.status === "done").length;
+  /** Never more jobs done in the Queue tab than models trained in the overview. */
+  const agree = () => expect(done(state.jobs)).toBeLessThanOrEqual(state.overview!.session.trained);
+
+  let overviews: ((o: unknown) => void)[];
+  beforeEach(async () => {
+    handlers.overview = before;
+    handlers.queue = () => [1, 2, 3, 4, 5, 6].map((i) => job(i, i <= 2 ? "done" : "queued"));
+    await state.start();
+    expect(state.overview!.session.trained).toBe(2);
+    expect(done(state.jobs)).toBe(2);
+    // From now on the queue answers at once, the overview only when the test says so.
+    overviews = [];
+    handlers.queue = () => [1, 2, 3, 4, 5, 6].map((i) => job(i, "done"));
+    handlers.overview = () => new Promise((resolve) => overviews.push(resolve));
+    vi.useFakeTimers();
+  });
+
+  it("reloads both together after jobs finish and applies them at once", async () => {
+    for (const i of [3, 4, 5, 6]) emitQueue({ type: "job", job_id: i, session_id: 1, model_id: i, status: "done", error: null });
+    emitQueue({ type: "idle" });
+    await vi.advanceTimersByTimeAsync(1100);
+    expect(overviews).toHaveLength(1);
+    agree();
+    expect(done(state.jobs)).toBe(2); // the quick queue answer waits for the overview
+    overviews[0](after());
+    await vi.advanceTimersByTimeAsync(0);
+    expect(state.overview!.session.trained).toBe(6);
+    expect(done(state.jobs)).toBe(6);
+  });
+
+  it("does not show a queue reload ahead of the overview (progress events between)", async () => {
+    emitQueue({ type: "epoch", job_id: 6, metrics: { epoch: 1, train_loss: 1, train_accuracy: 0.5, val_loss: 1, val_accuracy: 0.5, seconds: 1 }, epochs: 1, eta_seconds: 0 });
+    await vi.advanceTimersByTimeAsync(1100);
+    agree();
+    // The queue answer was ahead: both are being reloaded together.
+    expect(overviews).toHaveLength(1);
+    overviews[0](after());
+    await vi.advanceTimersByTimeAsync(0);
+    agree();
+    expect(done(state.jobs)).toBe(6);
+  });
+
+  it("applies only the newest overview when reloads overlap", async () => {
+    vi.useRealTimers();
+    const first = state.refresh();
+    const second = state.refresh();
+    await new Promise((r) => setTimeout(r, 0));
+    const [older, newer] = overviews.slice(-2);
+    newer(after());
+    older(before());
+    await Promise.all([first, second]);
+    expect(state.overview!.session.trained).toBe(6);
+    agree();
   });
 });

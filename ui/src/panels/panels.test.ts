@@ -74,7 +74,7 @@ describe("Data Selector", () => {
 });
 
 describe("Model Drawer", () => {
-  const models = [model(1, { valAccuracy: 0.8, params: 5000 }), model(2, { valAccuracy: 0.6, params: 1000 }), model(3, { valAccuracy: 0.7, params: 9000 })];
+  const models = [model(1, { val_accuracy: 0.8, params: 5000 }), model(2, { val_accuracy: 0.6, params: 1000 }), model(3, { val_accuracy: 0.7, params: 9000 })];
   const order = (c: HTMLElement) => [...c.querySelectorAll("tr[data-model-id]")].map((r) => Number(r.getAttribute("data-model-id")));
 
   it("sorts by accuracy by default and by any column header clicked", async () => {
@@ -106,7 +106,7 @@ describe("Model Drawer", () => {
     const cmp: Comparison = {
       a: models[0], b: models[2],
       rows: [{ kind: "same", a: 0, b: 0 }, { kind: "removed", a: 1, b: null }, { kind: "inserted", a: null, b: 1 }],
-      deltaParams: -1200, deltaAccuracy: 0.03, deltaPerClass: [0.1, -0.05, null], classes: CLASSES,
+      delta_params: -1200, delta_accuracy: 0.03, delta_per_class: [0.1, -0.05, null], classes: CLASSES,
     };
     handlers.compare = () => cmp;
     const { container } = render(ModelDrawer);
@@ -138,7 +138,7 @@ describe("Model Inspector", () => {
         { epoch: 2, train_loss: 0.8, train_accuracy: 0.6, val_loss: 0.9, val_accuracy: 0.58, seconds: 2 },
       ],
       confusion: [[9, 1, 0], [2, 5, 3], [0, 4, 6]],
-      accuracyPerLogParams: 0.1234,
+      accuracy_per_log_params: 0.1234,
       device: "CPU (flex)", error: null,
     };
     handlers.model_detail = () => detail;
@@ -161,8 +161,8 @@ describe("Model Inspector", () => {
 
   it("exports a trained model into the chosen folder with the chosen formats", async () => {
     await openWith();
-    handlers.model_detail = () => ({ model: model(1), parent: null, classes: CLASSES, epochs: [], confusion: null, accuracyPerLogParams: null, device: "cpu", error: null });
-    handlers.app_info = () => ({ version: "0.1.0", dataDir: "/data", device: "cpu", licence: "Apache-2.0", credits: [] });
+    handlers.model_detail = () => ({ model: model(1), parent: null, classes: CLASSES, epochs: [], confusion: null, accuracy_per_log_params: null, device: "cpu", error: null });
+    handlers.app_info = () => ({ version: "0.1.0", data_dir: "/data", device: "cpu", licence: "Apache-2.0", credits: [] });
     handlers.export_model = () => [{ format: "onnx", path: "/out/model.onnx", bytes: 2048 }];
     remap.inspect(1);
     render(ModelInspector);
@@ -180,8 +180,8 @@ describe("Model Inspector", () => {
 
   it("fills the export folder from the system's folder dialog", async () => {
     await openWith();
-    handlers.model_detail = () => ({ model: model(1), parent: null, classes: CLASSES, epochs: [], confusion: null, accuracyPerLogParams: null, device: "cpu", error: null });
-    handlers.app_info = () => ({ version: "0.1.0", dataDir: "/data", device: "cpu", licence: "Apache-2.0", credits: [] });
+    handlers.model_detail = () => ({ model: model(1), parent: null, classes: CLASSES, epochs: [], confusion: null, accuracy_per_log_params: null, device: "cpu", error: null });
+    handlers.app_info = () => ({ version: "0.1.0", data_dir: "/data", device: "cpu", licence: "Apache-2.0", credits: [] });
     handlers.open = () => "/picked/folder";
     remap.inspect(1);
     render(ModelInspector);
@@ -193,8 +193,8 @@ describe("Model Inspector", () => {
   });
 
   it("shows why a run failed", async () => {
-    await openWith([model(1, { status: "failed", valAccuracy: null })]);
-    handlers.model_detail = () => ({ model: model(1, { status: "failed", valAccuracy: null }), parent: null, classes: CLASSES, epochs: [], confusion: null, accuracyPerLogParams: null, device: "wgpu", error: "out of memory" });
+    await openWith([model(1, { status: "failed", val_accuracy: null })]);
+    handlers.model_detail = () => ({ model: model(1, { status: "failed", val_accuracy: null }), parent: null, classes: CLASSES, epochs: [], confusion: null, accuracy_per_log_params: null, device: "wgpu", error: "out of memory" });
     remap.inspect(1);
     render(ModelInspector);
     expect((await screen.findByText(/out of memory/)).textContent).toContain("failed");
@@ -203,7 +203,7 @@ describe("Model Inspector", () => {
 
 describe("Model Overview", () => {
   it("draws trained models only, switches views and exposes point positions", async () => {
-    await openWith([model(1), model(2), model(3, { valAccuracy: null, status: "running" })]);
+    await openWith([model(1), model(2), model(3, { val_accuracy: null, status: "running" })]);
     render(ModelOverview);
     const canvas = await screen.findByTestId("overview-canvas");
     expect(canvas.getAttribute("data-point-count")).toBe("2");
@@ -221,7 +221,7 @@ describe("Model Overview", () => {
   });
 
   it("shows training progress while nothing is trained", async () => {
-    await openWith([model(1, { valAccuracy: null, status: "running" }), model(2, { valAccuracy: null, status: "queued" })]);
+    await openWith([model(1, { val_accuracy: null, status: "running" }), model(2, { val_accuracy: null, status: "queued" })]);
     render(ModelOverview);
     expect((await screen.findByTestId("overview-canvas")).getAttribute("data-point-count")).toBe("0");
     expect(screen.getByText("Training 1 of 2 models…")).toBeTruthy();
@@ -230,10 +230,10 @@ describe("Model Overview", () => {
 
 describe("Queue", () => {
   it("lists jobs in order with live progress of the running one", async () => {
-    await openWith([model(1), model(2, { status: "running", valAccuracy: null })]);
+    await openWith([model(1), model(2, { status: "running", val_accuracy: null })]);
     handlers.queue = () => [
-      { id: 12, modelId: 2, position: 2, status: "running", epochs: 4, epochsDone: 1, progress: [], error: null },
-      { id: 11, modelId: 1, position: 1, status: "done", epochs: 4, epochsDone: 4, progress: [], error: null },
+      { id: 12, model_id: 2, position: 2, status: "running", epochs: 4, epochs_done: 1, progress: [], error: null },
+      { id: 11, model_id: 1, position: 1, status: "done", epochs: 4, epochs_done: 4, progress: [], error: null },
     ];
     remap.onQueueEvent({ type: "batch", job_id: 12, epoch: 2, epochs: 4, batch: 5, batches: 10, eta_seconds: 95 });
     const { container } = render(Queue);
@@ -245,8 +245,9 @@ describe("Queue", () => {
   });
 
   it("keeps the newest answer when overlapping reloads return out of order", async () => {
-    await openWith([model(1, { status: "running", valAccuracy: null })]);
-    const job = (status: string) => [{ id: 12, modelId: 1, position: 1, status, epochs: 4, epochsDone: 1, progress: [], error: null }];
+    // The overview already knows the job was cancelled (a queue answer ahead of it would wait).
+    await openWith([model(1, { job: 12, status: "cancelled", val_accuracy: null })]);
+    const job = (status: string) => [{ id: 12, model_id: 1, position: 1, status, epochs: 4, epochs_done: 1, progress: [], error: null }];
     const answers: ((jobs: unknown) => void)[] = [];
     handlers.queue = () => new Promise((resolve) => answers.push(resolve));
     const { container } = render(Queue);
@@ -258,5 +259,29 @@ describe("Queue", () => {
     answers[0](job("running")); // … and the older one last: it must not win
     await new Promise((r) => setTimeout(r, 20));
     expect(container.querySelector("li[data-job-id='12']")?.getAttribute("data-job-status")).toBe("cancelled");
+  });
+
+  it("never says more jobs done than the overview has trained models (one reload for both)", async () => {
+    const job = (id: number, status: string) => ({ id, model_id: id, position: id, status, epochs: 1, epochs_done: 1, progress: [], error: null });
+    const ids = [1, 2, 3, 4, 5, 6];
+    await openWith(ids.map((i) => model(i, i <= 2 ? {} : { status: "queued", val_accuracy: null })));
+    handlers.queue = () => ids.map((i) => job(i, i <= 2 ? "done" : "queued"));
+    const { container } = render(Queue);
+    render(ModelOverview);
+    await waitFor(() => expect(container.querySelector(".badge.done")?.textContent).toBe("2 done"));
+    expect(screen.getByText("2 of 6 models trained")).toBeTruthy();
+    // All six finish. Rust answers the queue at once and the overview (maps) later.
+    handlers.queue = () => ids.map((i) => job(i, "done"));
+    const answers: ((o: unknown) => void)[] = [];
+    handlers.overview = () => new Promise((resolve) => answers.push(resolve));
+    for (const i of [3, 4, 5, 6]) remap.onQueueEvent({ type: "job", job_id: i, session_id: 1, model_id: i, status: "done", error: null });
+    remap.onQueueEvent({ type: "idle" });
+    await waitFor(() => expect(answers.length).toBeGreaterThan(0), { timeout: 3000 });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(container.querySelector(".badge.done")?.textContent).toBe("2 done");
+    expect(screen.getByText("2 of 6 models trained")).toBeTruthy();
+    for (const answer of answers) answer(overview(ids.map((i) => model(i))));
+    await waitFor(() => expect(container.querySelector(".badge.done")?.textContent).toBe("6 done"));
+    expect(screen.getByText("6 of 6 models trained")).toBeTruthy();
   });
 });
