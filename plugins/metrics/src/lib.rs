@@ -6,6 +6,7 @@
 
 mod error;
 pub mod incremental;
+pub mod label;
 pub mod matrix;
 pub mod network;
 pub mod otmann;
@@ -18,6 +19,7 @@ pub mod transport;
 
 pub use error::MetricsError;
 pub use incremental::{IncrementalLayout, Movement, project_incremental};
+pub use label::Label;
 pub use matrix::DistanceMatrix;
 pub use network::OtmannNetwork;
 pub use otmann::{OtmannVariant, otmann, otmann_normalized};

@@ -7,7 +7,7 @@ use petgraph::algo::toposort;
 use petgraph::graph::{DiGraph, NodeIndex};
 use remap_architecture::{Architecture, Layer};
 
-use crate::otmann::label_id;
+use crate::label::Label;
 
 /// Path-length features per layer and direction: 4 groups × 3 path types.
 pub const FEATURES: usize = 12;
@@ -16,7 +16,7 @@ pub const FEATURES: usize = 12;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
     /// REMAP's layer label (`ip`, `conv3`, `pool2`, `relu`, `dense`, …).
-    pub label: &'static str,
+    pub label: Label,
     /// The layer's mass: how much of the network it is.
     pub mass: f64,
 }
@@ -33,8 +33,6 @@ pub struct OtmannNetwork {
     pub to_op: Vec<[f64; FEATURES]>,
     /// Sum of all masses, `ip`, `softmax` and `op` included.
     pub total_mass: f64,
-    /// Each layer's label as an index into OTMANN's label table, precomputed for cost matrices.
-    pub(crate) label_ids: Vec<u8>,
 }
 
 impl OtmannNetwork {
@@ -47,9 +45,7 @@ impl OtmannNetwork {
         let nodes: Vec<Node> = order.iter().map(|&n| graph[n].clone()).collect();
         let pick = |f: &[[f64; FEATURES]]| order.iter().map(|n| f[n.index()]).collect();
         let total_mass = nodes.iter().map(|n| n.mass).sum();
-        let label_ids = nodes.iter().map(|n| label_id(n.label)).collect();
         OtmannNetwork {
-            label_ids,
             from_ip: pick(&from_ip),
             to_op: pick(&to_op),
             nodes,
@@ -64,36 +60,16 @@ impl OtmannNetwork {
 }
 
 /// REMAP's label of a hidden layer and the number of channels it outputs given `c_in`.
-fn label_and_channels(layer: &Layer, c_in: f64) -> (&'static str, f64) {
+fn label_and_channels(layer: &Layer, c_in: f64) -> (Label, f64) {
     match layer {
         Layer::Conv2d {
             kernel, filters, ..
-        } => (conv_label(*kernel), f64::from(*filters)),
+        } => (Label::conv(*kernel), f64::from(*filters)),
         // REMAP gives max and average pooling the same label.
-        Layer::Maxpool2d { size, .. } | Layer::Avgpool2d { size, .. } => (pool_label(*size), c_in),
-        Layer::Dense { units } => ("dense", f64::from(*units)),
-        Layer::Activation { function } => (function.name(), c_in),
-        Layer::Dropout { .. } => ("dropout", c_in),
-    }
-}
-
-fn conv_label(kernel: u32) -> &'static str {
-    match kernel {
-        1 => "conv1",
-        3 => "conv3",
-        5 => "conv5",
-        // Kernels outside REMAP's grid: label by kernel family; they never match a grid conv.
-        k if k < 3 => "conv1",
-        k if k < 5 => "conv3",
-        _ => "conv5",
-    }
-}
-
-fn pool_label(size: u32) -> &'static str {
-    match size {
-        0..=2 => "pool2",
-        3 | 4 => "pool3",
-        _ => "pool5",
+        Layer::Maxpool2d { size, .. } | Layer::Avgpool2d { size, .. } => (Label::pool(*size), c_in),
+        Layer::Dense { units } => (Label::Dense, f64::from(*units)),
+        Layer::Activation { function } => (Label::from(*function), c_in),
+        Layer::Dropout { .. } => (Label::Dropout, c_in),
     }
 }
 
@@ -105,17 +81,13 @@ fn chain_graph(arch: &Architecture) -> DiGraph<Node, ()> {
     let mut hidden = Vec::with_capacity(arch.layers.len() + 1);
     for layer in &arch.layers {
         let (label, c_out) = label_and_channels(layer, c_in);
-        let mass = if label.starts_with("pool") {
-            c_in
-        } else {
-            c_in * c_out
-        };
+        let mass = if label.is_pool() { c_in } else { c_in * c_out };
         hidden.push(Node { label, mass });
         c_in = c_out;
     }
     let classes = f64::from(arch.classes);
     hidden.push(Node {
-        label: "dense",
+        label: Label::Dense,
         mass: c_in * classes,
     });
     let layer_mass: f64 = hidden.iter().map(|n| n.mass).sum();
@@ -126,8 +98,11 @@ fn chain_graph(arch: &Architecture) -> DiGraph<Node, ()> {
     };
 
     let mut graph = DiGraph::with_capacity(hidden.len() + 3, hidden.len() + 2);
-    let mut prev = graph.add_node(io("ip"));
-    for node in hidden.into_iter().chain([io("softmax"), io("op")]) {
+    let mut prev = graph.add_node(io(Label::Ip));
+    for node in hidden
+        .into_iter()
+        .chain([io(Label::Softmax), io(Label::Op)])
+    {
         let next = graph.add_node(node);
         graph.add_edge(prev, next, ());
         prev = next;
@@ -135,15 +110,11 @@ fn chain_graph(arch: &Architecture) -> DiGraph<Node, ()> {
     graph
 }
 
-/// Whether a label belongs to each feature group: all, conv, pool, fc. REMAP's labels never
-/// end with "pool" nor equal "fc", so those two groups are always empty — as in REMAP.
-fn groups(label: &str) -> [bool; 4] {
-    [
-        true,
-        label.starts_with("conv"),
-        label.ends_with("pool"),
-        label == "fc",
-    ]
+/// Whether a label belongs to each feature group: all, conv, pool, fc. REMAP's pool group
+/// takes labels that end with "pool" and its fc group the label "fc"; none of its labels do,
+/// so those two groups are always empty — as in REMAP.
+fn groups(label: Label) -> [bool; 4] {
+    [true, label.is_conv(), false, false]
 }
 
 /// Shortest, longest and random-walk (mean over next hops) path lengths for each group,
@@ -209,7 +180,8 @@ mod tests {
     fn chain_has_io_head_and_softmax() {
         let net = OtmannNetwork::new(&arch(vec![Layer::conv(16, 3)]));
         let labels: Vec<_> = net.nodes.iter().map(|n| n.label).collect();
-        assert_eq!(labels, ["ip", "conv3", "dense", "softmax", "op"]);
+        use Label::*;
+        assert_eq!(labels, [Ip, Conv3, Dense, Softmax, Op]);
         // ip emits 1 channel even for a 3-channel input.
         assert_eq!(net.masses(), [100.0, 16.0, 160.0, 100.0, 100.0]);
         assert_eq!(net.total_mass, 476.0);
@@ -226,8 +198,8 @@ mod tests {
             },
         ]));
         let labels: Vec<_> = net.nodes.iter().map(|n| n.label).collect();
-        assert_eq!(labels[2], "pool3");
-        assert_eq!(labels[3], "pool3");
+        assert_eq!(labels[2], Label::Pool3);
+        assert_eq!(labels[3], Label::Pool3);
         assert_eq!(net.nodes[2].mass, 8.0);
         assert_eq!(net.nodes[4].mass, 64.0);
     }
