@@ -70,6 +70,16 @@ describe("fitting the view to the data", () => {
   const many = fitView(bounds([{ x: -4, y: -3 }, { x: 4, y: 3 }]), 600, 400, 18, true);
   const span = (v: ReturnType<typeof fitView>, lo: number, hi: number) => toScreen(v, hi, 0)[0] - toScreen(v, lo, 0)[0];
 
+  it("centres models that lie on a line or on one spot", () => {
+    const line = fitView(bounds([{ x: -2, y: 0.5 }, { x: 2, y: 0.5 }]), 600, 400, 18, true);
+    expect(toScreen(line, -2, 0.5)).toEqual([18, 200]);
+    expect(toScreen(line, 2, 0.5)).toEqual([582, 200]);
+    const spot = fitView(bounds([{ x: 3, y: 4 }]), 600, 400, 18, true);
+    expect(toScreen(spot, 3, 4)).toEqual([300, 200]);
+    const size = fitView(bounds([{ x: 0.4, y: 3 }, { x: 0.4, y: 5 }]), 600, 400, 60, false);
+    expect(toScreen(size, 0.4, 3)[0]).toBe(300);
+  });
+
   it("fits the data with the margin, whatever its extent", () => {
     expect(span(many, -4, 4)).toBeCloseTo((8 * (400 - 2 * 18)) / 6, 6); // height-bound, equal aspect
     expect(toScreen(many, 0, 3)[1]).toBeCloseTo(18);

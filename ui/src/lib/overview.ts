@@ -76,11 +76,14 @@ export function bounds(points: { x: number; y: number }[]): Bounds {
 export function fitView(b: Bounds, width: number, height: number, margin: number, equalAspect: boolean): View {
   const w = Math.max(1, width - 2 * margin);
   const h = Math.max(1, height - 2 * margin);
-  const dx = b.maxX - b.minX || 1;
-  const dy = b.maxY - b.minY || 1;
-  let sx = w / dx;
-  let sy = h / dy;
+  // An axis without extent (two models on a line, a single model) sets no scale and is centred.
+  const dx = b.maxX - b.minX;
+  const dy = b.maxY - b.minY;
+  let sx = dx > 0 ? w / dx : Infinity;
+  let sy = dy > 0 ? h / dy : Infinity;
   if (equalAspect) sx = sy = Math.min(sx, sy);
+  if (!isFinite(sx)) sx = 1;
+  if (!isFinite(sy)) sy = 1;
   const ox = margin + (w - sx * dx) / 2 - sx * b.minX;
   const oy = margin + (h - sy * dy) / 2 + sy * b.maxY;
   return { sx, sy: -sy, ox, oy, k: 1, tx: 0, ty: 0 };
