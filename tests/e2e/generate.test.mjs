@@ -11,6 +11,20 @@ import { launch } from "./webdriver.mjs";
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** The second singular value of the centred points over the first: 0 for points on a line. */
+function flatness(points) {
+  const n = points.length;
+  const [cx, cy] = [points.reduce((a, p) => a + p[0], 0) / n, points.reduce((a, p) => a + p[1], 0) / n];
+  let [xx, yy, xy] = [0, 0, 0];
+  for (const [x, y] of points) {
+    xx += (x - cx) ** 2;
+    yy += (y - cy) ** 2;
+    xy += (x - cx) * (y - cy);
+  }
+  const [mean, radius] = [(xx + yy) / 2, Math.sqrt(((xx - yy) / 2) ** 2 + xy * xy)];
+  return mean + radius > 0 ? Math.sqrt(Math.max(0, mean - radius) / (mean + radius)) : 0;
+}
+
 /** The status of every job in the Queue tab, by job id. */
 async function statuses(app) {
   return app.script(
@@ -55,6 +69,9 @@ test("local experimentation: ablations, handcrafting, reordering, cancelling", {
       300000,
       "ablations trained",
     );
+    // The overview knows every finished job the Queue shows (one reload for both, issue 21).
+    const done = (await app.findAll("[data-job-status=done]")).length;
+    await app.waitFor(async () => (await app.text(".legend span")) === `${done} of ${done} models trained`, 15000, `the overview with ${done} trained`);
     await app.screenshot("generate-2-queue-done");
 
     // Handcrafting: conv → maxpool → dense is valid; a conv after the dense is rejected.
@@ -129,6 +146,12 @@ test("local experimentation: ablations, handcrafting, reordering, cancelling", {
     await app.click(`[data-job-id='${long}'] button.job-cancel`);
     await app.waitFor(async () => (await statuses(app))[long] === "cancelled", 60000, "the running job cancelled");
     await app.screenshot("generate-5-cancelled");
+    // The map of a session grown from two models spans two dimensions (it stayed a line).
+    const coords = await app.script(
+      "return (async () => { const i = window.__TAURI_INTERNALS__.invoke; const s = await i('plugin:remap-session|last_session'); const o = await i('plugin:remap-session|overview', { sessionId: s.id }); return o.prediction.coords; })()",
+    );
+    assert.ok(coords.length >= 5, `${coords.length} models on the map`);
+    assert.ok(flatness(coords) > 0.05, `the prediction map is a line: flatness ${flatness(coords)} of ${JSON.stringify(coords)}`);
 
     // Export the inspected model from the Inspector and find its files on disk.
     const out = join(mkdtempSync(join(tmpdir(), "remap-export-")), "model");

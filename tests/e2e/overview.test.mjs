@@ -33,6 +33,20 @@ test("global inspection: session → overview → class colours → inspector �
       `${MODELS} trained models on the map`,
     );
     await app.screenshot("overview-2-prediction");
+    // Every model inside the canvas, the view fitted to them (issue 21).
+    const fit = await app.script(
+      "const c = document.querySelector(arguments[0]); const r = c.getBoundingClientRect(); const ids = c.dataset.ids.split(',').map(Number); const ps = ids.map((id) => window.__remapPointScreen(id)); return { w: r.width, h: r.height, left: r.left, top: r.top, ps };",
+      [canvas],
+    );
+    assert.ok(fit.ps.every((p) => p), `every point drawn inside the canvas: ${JSON.stringify(fit)}`);
+    const xs = fit.ps.map((p) => p.x - fit.left);
+    const ys = fit.ps.map((p) => p.y - fit.top);
+    const spread = Math.max((Math.max(...xs) - Math.min(...xs)) / fit.w, (Math.max(...ys) - Math.min(...ys)) / fit.h);
+    assert.ok(spread > 0.8, `the points span ${Math.round(spread * 100)} % of the canvas`);
+    // Hovering a point shows its tooltip with a small SNAC.
+    await app.pointerAt(fit.ps[0].x, fit.ps[0].y);
+    await app.find("[role=tooltip] svg[aria-label=SNAC]");
+    await app.screenshot("overview-2b-tooltip");
 
     for (const view of ["structure", "size", "prediction"]) {
       await app.click(`#view-${view}`);
@@ -81,12 +95,23 @@ test("global inspection: session → overview → class colours → inspector �
     for (const pick of picks) await app.cmd("POST", `/element/${pick}/click`, {});
     await app.click("#compare");
     await app.find("[data-testid=comparison]");
+    // Δ accuracy per class: bar lengths proportional to the deltas, on one axis.
+    const bars = await app.script(
+      "return [...document.querySelectorAll('[data-testid=comparison] .per-class .bar')].map((b) => [Number(b.dataset.delta), parseFloat(b.style.width)])",
+    );
+    assert.equal(bars.length, 10, "one bar per class");
+    const scaled = bars.filter(([d]) => Math.abs(d) > 1e-9).map(([d, w]) => w / Math.abs(d));
+    assert.ok(scaled.every((k) => Math.abs(k - scaled[0]) < 1e-6 * scaled[0]), `bars proportional: ${JSON.stringify(bars)}`);
     await app.screenshot("overview-6-comparison");
     await app.click("[data-testid=comparison] button.close");
 
     // Every job of the session is listed in the Queue tab, done.
     await app.click("#tab-queue");
     await app.waitFor(async () => (await app.findAll("[data-job-status=done]")).length === MODELS, 15000, "6 done jobs");
+    // The queue and the overview agree, and the Pause button draws its icon.
+    assert.equal(await app.text(".legend span"), `${MODELS} of ${MODELS} models trained`);
+    assert.equal(await app.text(".summary .badge.done"), `${MODELS} done`);
+    await app.find("#queue-pause svg[data-icon=pause]");
     await app.screenshot("overview-7-queue");
 
     // The same session on a full-HD screen.
