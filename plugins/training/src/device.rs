@@ -2,9 +2,10 @@
 
 use std::fmt;
 use std::future::Future;
+use std::path::Path;
 use std::pin::pin;
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll, Wake, Waker};
 
 use burn::tensor::wgpu::wgpu;
@@ -106,8 +107,14 @@ impl Adapter {
     }
 }
 
-/// The adapters of the graphics API cubecl would pick (Vulkan, else Metal, else DX12).
+/// The adapters of the graphics API cubecl would pick (Vulkan, else Metal, else DX12), probed
+/// once per process (every probe makes the Vulkan loader and its layers start up again).
 pub fn adapters() -> Vec<Adapter> {
+    static ADAPTERS: OnceLock<Vec<Adapter>> = OnceLock::new();
+    ADAPTERS.get_or_init(probe_adapters).clone()
+}
+
+fn probe_adapters() -> Vec<Adapter> {
     for backend in [
         wgpu::Backend::Vulkan,
         wgpu::Backend::Metal,
@@ -142,14 +149,50 @@ pub fn adapters() -> Vec<Adapter> {
     Vec::new()
 }
 
-/// Picks the device for `choice` and logs it.
-pub fn select(choice: DeviceChoice) -> Result<SelectedDevice, DeviceError> {
-    let selected = match choice {
-        DeviceChoice::Cpu => cpu(),
-        DeviceChoice::Auto => best_adapter(adapters(), false).map_or_else(cpu, gpu),
-        DeviceChoice::Gpu => gpu(best_adapter(adapters(), true).ok_or(DeviceError::NoGpu)?),
+/// Whether `dev` (`/dev`) has a node through which Linux reaches a hardware GPU: a DRM render
+/// node (`dri/renderD*`: every Mesa driver, and NVIDIA's with nvidia-drm), NVIDIA's own
+/// `nvidia0`…, or WSL's `dxg`. Without one no hardware adapter can exist, so `auto` need not
+/// probe Vulkan at all: on a server that probe only finds Mesa's software rasteriser, and
+/// Mesa's device-select layer prints "error: XDG_RUNTIME_DIR is invalid or not set in the
+/// environment." while it looks for a Wayland compositor.
+fn has_gpu_node(dev: &Path) -> bool {
+    let named = |dir: &Path, wanted: &dyn Fn(&str) -> bool| {
+        std::fs::read_dir(dir).is_ok_and(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .any(|e| e.file_name().to_str().is_some_and(wanted))
+        })
     };
-    tracing::info!(device = %selected.description, "training device");
+    let nvidia = |name: &str| {
+        name.strip_prefix("nvidia")
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    named(&dev.join("dri"), &|name| name.starts_with("renderD"))
+        || named(dev, &nvidia)
+        || dev.join("dxg").exists()
+}
+
+/// Whether `auto` should look for a hardware adapter at all (always, except on a Linux machine
+/// without a GPU device node).
+fn worth_probing() -> bool {
+    !cfg!(target_os = "linux") || has_gpu_node(Path::new("/dev"))
+}
+
+/// Picks the device for `choice` and logs it (at info level: `REMAP_LOG=info`).
+pub fn select(choice: DeviceChoice) -> Result<SelectedDevice, DeviceError> {
+    let (selected, why) = match choice {
+        DeviceChoice::Cpu => (cpu(), "asked for the CPU"),
+        DeviceChoice::Auto if !worth_probing() => (cpu(), "no GPU device node in /dev"),
+        DeviceChoice::Auto => match best_adapter(adapters(), false) {
+            Some(adapter) => (gpu(adapter), "the best hardware adapter"),
+            None => (cpu(), "no hardware GPU adapter"),
+        },
+        DeviceChoice::Gpu => (
+            gpu(best_adapter(adapters(), true).ok_or(DeviceError::NoGpu)?),
+            "asked for the GPU",
+        ),
+    };
+    tracing::info!(device = %selected.description, why, "training device");
     Ok(selected)
 }
 
@@ -237,6 +280,25 @@ mod tests {
             adapter(wgpu::DeviceType::DiscreteGpu, "dgpu"),
         ];
         assert_eq!(best_adapter(list, false).unwrap().name, "dgpu");
+    }
+
+    #[test]
+    fn gpu_device_nodes_are_recognised() {
+        let dev = tempfile::tempdir().unwrap();
+        assert!(!has_gpu_node(dev.path()), "an empty /dev");
+        std::fs::create_dir(dev.path().join("dri")).unwrap();
+        std::fs::write(dev.path().join("dri/card0"), "").unwrap();
+        std::fs::write(dev.path().join("nvidiactl"), "").unwrap();
+        std::fs::write(dev.path().join("nvidia-uvm"), "").unwrap();
+        assert!(
+            !has_gpu_node(dev.path()),
+            "a display card without a render node, NVIDIA's control nodes"
+        );
+        std::fs::write(dev.path().join("nvidia0"), "").unwrap();
+        assert!(has_gpu_node(dev.path()));
+        std::fs::remove_file(dev.path().join("nvidia0")).unwrap();
+        std::fs::write(dev.path().join("dri/renderD128"), "").unwrap();
+        assert!(has_gpu_node(dev.path()));
     }
 
     #[test]
