@@ -254,6 +254,26 @@ mod tests {
     }
 
     #[test]
+    fn a_map_grown_from_two_models_is_not_a_line() {
+        // Eleven models whose distances need a plane; the map is first drawn with two of them
+        // (always a line) and then grows by one model per refresh, as training finishes.
+        let points: Vec<[f64; 2]> = (0..11)
+            .map(|i| {
+                let t = f64::from(i) * 2.4;
+                let r = 1.0 + f64::from(i).sqrt();
+                [r * t.cos(), r * t.sin()]
+            })
+            .collect();
+        let full = DistanceMatrix::build(&points, |a, b| (a[0] - b[0]).hypot(a[1] - b[1]));
+        let (mut coords, _) = lay_out(&full.leading(2), &[]);
+        for n in 3..=11 {
+            (coords, _) = lay_out(&full.leading(n), &coords);
+        }
+        let flatness = remap_metrics::incremental::flatness(&coords);
+        assert!(flatness > 0.3, "flatness {flatness}: {coords:?}");
+    }
+
+    #[test]
     fn layouts_survive_encoding() {
         let coords = vec![[1.5, -2.0], [0.25, 3.0]];
         let bytes = encode_layout(&coords, 0.125);
