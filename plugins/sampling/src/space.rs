@@ -4,9 +4,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::Path;
+use std::sync::LazyLock;
 
 use rand::Rng;
-use remap_architecture::{Activation, Layer, LayerKind};
+use remap_architecture::{Layer, LayerKind};
 use serde::{Deserialize, Serialize};
 
 use crate::hyper::{self, HValue, Hyperparameter};
@@ -88,23 +89,6 @@ impl Table {
     /// Every row and its list.
     pub fn rows(&self) -> impl Iterator<Item = (Row, &[Step])> {
         self.rows.iter().map(|(r, l)| (*r, l.as_slice()))
-    }
-
-    fn from_names(
-        table: &'static str,
-        rows: &[(&str, &[(&str, usize)])],
-    ) -> Result<Table, SpaceError> {
-        let owned = rows
-            .iter()
-            .map(|(row, list)| {
-                let items = list
-                    .iter()
-                    .flat_map(|(name, n)| std::iter::repeat_n(name.to_string(), *n))
-                    .collect();
-                (row.to_string(), items)
-            })
-            .collect();
-        Table::parse(table, &owned)
     }
 
     fn parse(
@@ -334,6 +318,16 @@ impl From<SearchSpace> for SpaceFile {
     }
 }
 
+/// The syntax of a search-space file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Json,
+    Toml,
+}
+
+/// The `remap-2019` preset's file, embedded so that the binaries need nothing beside them.
+const REMAP_2019: &str = include_str!("../presets/remap-2019.toml");
+
 /// Which table a chain is in: pre-dense until the first dense layer, post-dense after it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Phase {
@@ -369,136 +363,14 @@ impl Phase {
 }
 
 impl SearchSpace {
-    /// REMAP's search space exactly as spec §3 gives it.
+    /// REMAP's search space exactly as spec §3 gives it: `presets/remap-2019.toml`, read like
+    /// any user's file.
     pub fn remap_2019() -> SearchSpace {
-        use HValue::{Function, Int, Rate};
-        use Hyperparameter as H;
-        let grid = |entries: &[(Hyperparameter, Vec<HValue>)]| entries.iter().cloned().collect();
-        let pool = || {
-            grid(&[
-                (H::Size, vec![Int(5), Int(3), Int(2)]),
-                (H::Stride, vec![Int(2)]),
-            ])
-        };
-        let grids = Grids(BTreeMap::from([
-            (
-                LayerKind::Conv2d,
-                grid(&[
-                    (H::Kernel, vec![Int(1), Int(3), Int(5)]),
-                    (H::Filters, vec![Int(16), Int(32), Int(64), Int(128)]),
-                    (H::Stride, vec![Int(1)]),
-                ]),
-            ),
-            (
-                LayerKind::Dense,
-                grid(&[(H::Units, vec![Int(16), Int(64), Int(128), Int(256)])]),
-            ),
-            (
-                LayerKind::Activation,
-                grid(&[(
-                    H::Function,
-                    vec![
-                        Function(Activation::Tanh),
-                        Function(Activation::Relu),
-                        Function(Activation::Sigmoid),
-                    ],
-                )]),
-            ),
-            (
-                LayerKind::Dropout,
-                grid(&[(
-                    H::Rate,
-                    (1..=7).map(|i| Rate(f64::from(i) * 0.125)).collect(),
-                )]),
-            ),
-            (LayerKind::Maxpool2d, pool()),
-            (LayerKind::Avgpool2d, pool()),
-        ]));
-        let pre_dense = Table::from_names(
-            "pre_dense",
-            &[
-                (
-                    "start",
-                    &[
-                        ("conv2d", 6),
-                        ("dense", 1),
-                        ("avgpool2d", 1),
-                        ("maxpool2d", 1),
-                        ("dropout", 1),
-                        ("activation", 1),
-                        ("end", 1),
-                    ],
-                ),
-                (
-                    "conv2d",
-                    &[
-                        ("activation", 3),
-                        ("conv2d", 1),
-                        ("dropout", 1),
-                        ("avgpool2d", 1),
-                        ("dense", 1),
-                        ("end", 1),
-                    ],
-                ),
-                (
-                    "activation",
-                    &[
-                        ("avgpool2d", 1),
-                        ("conv2d", 3),
-                        ("dense", 1),
-                        ("dropout", 1),
-                        ("end", 1),
-                    ],
-                ),
-                (
-                    "dropout",
-                    &[("avgpool2d", 1), ("conv2d", 2), ("dense", 1), ("end", 1)],
-                ),
-                (
-                    "avgpool2d",
-                    &[
-                        ("conv2d", 2),
-                        ("dense", 1),
-                        ("dropout", 1),
-                        ("avgpool2d", 1),
-                        ("activation", 1),
-                        ("end", 1),
-                    ],
-                ),
-                (
-                    "maxpool2d",
-                    &[
-                        ("conv2d", 2),
-                        ("dense", 1),
-                        ("dropout", 1),
-                        ("avgpool2d", 1),
-                        ("activation", 1),
-                        ("end", 1),
-                    ],
-                ),
-            ],
-        )
-        .expect("the preset's names are valid");
-        let post_dense = Table::from_names(
-            "post_dense",
-            &[
-                (
-                    "dense",
-                    &[("activation", 3), ("dropout", 1), ("dense", 1), ("end", 1)],
-                ),
-                ("activation", &[("dense", 1), ("dropout", 1), ("end", 1)]),
-                ("dropout", &[("dense", 1), ("end", 1)]),
-            ],
-        )
-        .expect("the preset's names are valid");
-        let space = SearchSpace {
-            name: "remap-2019".into(),
-            grids,
-            pre_dense,
-            post_dense,
-        };
-        space.validate().expect("the preset is valid");
-        space
+        static PRESET: LazyLock<SearchSpace> = LazyLock::new(|| {
+            SearchSpace::parse(REMAP_2019, Format::Toml)
+                .unwrap_or_else(|e| panic!("presets/remap-2019.toml: {e}"))
+        });
+        PRESET.clone()
     }
 
     /// A built-in preset by name (`remap-2019`).
@@ -512,16 +384,24 @@ impl SearchSpace {
             path: path.to_path_buf(),
             source,
         })?;
-        let parse_error = |message: String| SamplingError::Parse {
+        let format = if path.extension().is_some_and(|e| e == "toml") {
+            Format::Toml
+        } else {
+            Format::Json
+        };
+        SearchSpace::parse(&text, format).map_err(|message| SamplingError::Parse {
             path: path.to_path_buf(),
             message,
+        })
+    }
+
+    /// Parses and validates the text of a search-space file.
+    fn parse(text: &str, format: Format) -> Result<SearchSpace, String> {
+        let file: SpaceFile = match format {
+            Format::Toml => toml::from_str(text).map_err(|e| e.to_string())?,
+            Format::Json => serde_json::from_str(text).map_err(|e| e.to_string())?,
         };
-        let file: SpaceFile = if path.extension().is_some_and(|e| e == "toml") {
-            toml::from_str(&text).map_err(|e| parse_error(e.to_string()))?
-        } else {
-            serde_json::from_str(&text).map_err(|e| parse_error(e.to_string()))?
-        };
-        SearchSpace::try_from(file).map_err(|e| parse_error(e.to_string()))
+        SearchSpace::try_from(file).map_err(|e| e.to_string())
     }
 
     /// A preset name or a file path.
@@ -622,5 +502,173 @@ impl SearchSpace {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use remap_architecture::Activation;
+
+    use super::*;
+
+    /// A table from rows of `(type, repeats)`.
+    fn table(table: &'static str, rows: &[(&str, &[(&str, usize)])]) -> Result<Table, SpaceError> {
+        let owned = rows
+            .iter()
+            .map(|(row, list)| {
+                let items = list
+                    .iter()
+                    .flat_map(|(name, n)| std::iter::repeat_n(name.to_string(), *n))
+                    .collect();
+                (row.to_string(), items)
+            })
+            .collect();
+        Table::parse(table, &owned)
+    }
+
+    /// The preset as the Rust literals `remap_2019` built it from before it became a file.
+    fn remap_2019_literal() -> SearchSpace {
+        use HValue::{Function, Int, Rate};
+        use Hyperparameter as H;
+        let grid = |entries: &[(Hyperparameter, Vec<HValue>)]| entries.iter().cloned().collect();
+        let pool = || {
+            grid(&[
+                (H::Size, vec![Int(5), Int(3), Int(2)]),
+                (H::Stride, vec![Int(2)]),
+            ])
+        };
+        let grids = Grids(BTreeMap::from([
+            (
+                LayerKind::Conv2d,
+                grid(&[
+                    (H::Kernel, vec![Int(1), Int(3), Int(5)]),
+                    (H::Filters, vec![Int(16), Int(32), Int(64), Int(128)]),
+                    (H::Stride, vec![Int(1)]),
+                ]),
+            ),
+            (
+                LayerKind::Dense,
+                grid(&[(H::Units, vec![Int(16), Int(64), Int(128), Int(256)])]),
+            ),
+            (
+                LayerKind::Activation,
+                grid(&[(
+                    H::Function,
+                    vec![
+                        Function(Activation::Tanh),
+                        Function(Activation::Relu),
+                        Function(Activation::Sigmoid),
+                    ],
+                )]),
+            ),
+            (
+                LayerKind::Dropout,
+                grid(&[(
+                    H::Rate,
+                    (1..=7).map(|i| Rate(f64::from(i) * 0.125)).collect(),
+                )]),
+            ),
+            (LayerKind::Maxpool2d, pool()),
+            (LayerKind::Avgpool2d, pool()),
+        ]));
+        let pre_dense = table(
+            "pre_dense",
+            &[
+                (
+                    "start",
+                    &[
+                        ("conv2d", 6),
+                        ("dense", 1),
+                        ("avgpool2d", 1),
+                        ("maxpool2d", 1),
+                        ("dropout", 1),
+                        ("activation", 1),
+                        ("end", 1),
+                    ],
+                ),
+                (
+                    "conv2d",
+                    &[
+                        ("activation", 3),
+                        ("conv2d", 1),
+                        ("dropout", 1),
+                        ("avgpool2d", 1),
+                        ("dense", 1),
+                        ("end", 1),
+                    ],
+                ),
+                (
+                    "activation",
+                    &[
+                        ("avgpool2d", 1),
+                        ("conv2d", 3),
+                        ("dense", 1),
+                        ("dropout", 1),
+                        ("end", 1),
+                    ],
+                ),
+                (
+                    "dropout",
+                    &[("avgpool2d", 1), ("conv2d", 2), ("dense", 1), ("end", 1)],
+                ),
+                (
+                    "avgpool2d",
+                    &[
+                        ("conv2d", 2),
+                        ("dense", 1),
+                        ("dropout", 1),
+                        ("avgpool2d", 1),
+                        ("activation", 1),
+                        ("end", 1),
+                    ],
+                ),
+                (
+                    "maxpool2d",
+                    &[
+                        ("conv2d", 2),
+                        ("dense", 1),
+                        ("dropout", 1),
+                        ("avgpool2d", 1),
+                        ("activation", 1),
+                        ("end", 1),
+                    ],
+                ),
+            ],
+        )
+        .expect("the preset's names are valid");
+        let post_dense = table(
+            "post_dense",
+            &[
+                (
+                    "dense",
+                    &[("activation", 3), ("dropout", 1), ("dense", 1), ("end", 1)],
+                ),
+                ("activation", &[("dense", 1), ("dropout", 1), ("end", 1)]),
+                ("dropout", &[("dense", 1), ("end", 1)]),
+            ],
+        )
+        .expect("the preset's names are valid");
+        let space = SearchSpace {
+            name: "remap-2019".into(),
+            grids,
+            pre_dense,
+            post_dense,
+        };
+        space.validate().expect("the preset is valid");
+        space
+    }
+
+    #[test]
+    fn the_preset_file_equals_the_literal_preset() {
+        assert_eq!(SearchSpace::remap_2019(), remap_2019_literal());
+    }
+
+    #[test]
+    fn the_preset_file_loads_as_a_user_file() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("presets/remap-2019.toml");
+        let spec = path.to_str().unwrap();
+        let space = SearchSpace::from_name_or_file(spec).unwrap();
+        assert_eq!(space, SearchSpace::remap_2019());
+        assert_eq!(SearchSpace::preset("remap-2019"), Some(space));
     }
 }
