@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Which kernels limit CPU training: milliseconds per op (forward, forward + backward) for the
-# layers of a typical REMAP net at batch 256, on burn's flex backend and — where PyTorch is
-# installed — in PyTorch with the same threads, with the ratio (PyTorch time / burn time, so
-# 0.5 means burn takes twice as long).
+# layers of REMAP's golden nets at batch 256, as REMAP trains them (our kernels for convolution
+# and pooling, burn's flex ops for the rest), with burn's own op, and — where PyTorch is
+# installed — in PyTorch with the same threads; ratio = PyTorch time / ours (0.5: we take twice
+# as long).
 #
 # Usage: bench/op_times.sh
 set -euo pipefail
@@ -19,23 +20,28 @@ threads=$(nproc)
 RAYON_NUM_THREADS=$threads "$target/debug/examples/op_times" >"$work/burn.jsonl"
 if python3 -c 'import torch' 2>/dev/null; then
   python3 "$root/bench/op_times.py" "$threads" >"$work/torch.jsonl"
+  echo "PyTorch $(python3 -c 'import torch; print(torch.__version__)'), $threads threads"
 else
   : >"$work/torch.jsonl"
-  echo "(PyTorch not installed: burn's times only)"
+  echo "(PyTorch not installed: REMAP's and burn's times only)"
 fi
 
-python3 - "$work/burn.jsonl" "$work/torch.jsonl" "$threads" <<'PY'
+python3 - "$work/burn.jsonl" "$work/torch.jsonl" <<'PY'
 import json, sys
-burn = [json.loads(l) for l in open(sys.argv[1])]
+ours = [json.loads(l) for l in open(sys.argv[1])]
 torch = {r["op"]: r for r in map(json.loads, open(sys.argv[2]))}
-print(f"ops of C3x32 relu M2 C3x64 relu M2 D128 relu, batch 256, {sys.argv[3]} threads; ms (median of 10)")
-print(f"{'op':40} {'burn fwd':>9} {'torch fwd':>9} {'ratio':>6} {'burn f+b':>9} {'torch f+b':>9} {'ratio':>6}")
-tot = [0.0, 0.0, 0.0, 0.0]
-for r in burn:
-    t = torch.get(r["op"])
-    tf, tb = (t["forward_ms"], t["forward_backward_ms"]) if t else (float("nan"),) * 2
-    tot = [tot[0] + r["forward_ms"], tot[1] + tf, tot[2] + r["forward_backward_ms"], tot[3] + tb]
-    print(f"{r['op']:40} {r['forward_ms']:9.2f} {tf:9.2f} {tf / r['forward_ms']:6.2f} "
-          f"{r['forward_backward_ms']:9.2f} {tb:9.2f} {tb / r['forward_backward_ms']:6.2f}")
-print(f"{'total':40} {tot[0]:9.2f} {tot[1]:9.2f} {tot[1] / tot[0]:6.2f} {tot[2]:9.2f} {tot[3]:9.2f} {tot[3] / tot[2]:6.2f}")
+nan = float("nan")
+print("batch 256, ms (median of 10); ours = REMAP's kernels for conv and pooling, burn's ops otherwise")
+print(f"{'op':40} {'forward':>26} {'forward + backward':>33}")
+print(f"{'':40} {'ours':>7} {'burn':>7} {'torch':>7} {'ratio':>5}  {'ours':>7} {'burn':>7} {'torch':>7} {'ratio':>5}")
+tot = [0.0] * 6
+for r in ours:
+    t = torch.get(r["op"], {})
+    row = [r["forward_ms"], r["burn_forward_ms"], t.get("forward_ms", nan),
+           r["forward_backward_ms"], r["burn_forward_backward_ms"], t.get("forward_backward_ms", nan)]
+    tot = [a + b for a, b in zip(tot, row)]
+    print(f"{r['op']:40} {row[0]:7.2f} {row[1]:7.2f} {row[2]:7.2f} {row[2] / row[0]:5.2f}  "
+          f"{row[3]:7.2f} {row[4]:7.2f} {row[5]:7.2f} {row[5] / row[3]:5.2f}")
+print(f"{'total':40} {tot[0]:7.2f} {tot[1]:7.2f} {tot[2]:7.2f} {tot[2] / tot[0]:5.2f}  "
+      f"{tot[3]:7.2f} {tot[4]:7.2f} {tot[5]:7.2f} {tot[5] / tot[3]:5.2f}")
 PY

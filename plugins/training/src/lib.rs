@@ -7,6 +7,7 @@ pub mod checkpoint;
 pub mod data;
 pub mod device;
 pub mod evaluate;
+pub mod kernels;
 pub mod model;
 pub mod protocol;
 pub mod report;

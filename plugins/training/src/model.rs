@@ -8,7 +8,10 @@ use burn::nn::{Dropout, DropoutConfig, Linear, PaddingConfig2d, Relu, Sigmoid, T
 use burn::tensor::{Device, Tensor, TensorData};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
 use remap_architecture::{Activation, ArchError, Architecture, Layer, Padding, Shape};
+
+use crate::kernels::{self, pool};
 
 /// Why an architecture cannot become a model.
 #[derive(Debug, thiserror::Error)]
@@ -205,9 +208,13 @@ impl Net {
                     },
                     None => x,
                 },
-                (Block::Conv(c), Features::Map(t)) => Features::Map(c.forward(t)),
-                (Block::MaxPool(p), Features::Map(t)) => Features::Map(p.forward(t)),
-                (Block::AvgPool(p), Features::Map(t)) => Features::Map(p.forward(t)),
+                (Block::Conv(c), Features::Map(t)) => Features::Map(kernels::conv2d(c, t)),
+                (Block::MaxPool(p), Features::Map(t)) => {
+                    Features::Map(kernels::pool2d(pool::Layer::Max(p), t))
+                }
+                (Block::AvgPool(p), Features::Map(t)) => {
+                    Features::Map(kernels::pool2d(pool::Layer::Average(p), t))
+                }
                 (Block::Dense(d), x) => Features::Flat(d.forward(x.flat())),
                 (Block::Relu(a), x) => x.map(|t| a.forward(t), |t| a.forward(t)),
                 (Block::Tanh(a), x) => x.map(|t| a.forward(t), |t| a.forward(t)),
@@ -220,8 +227,13 @@ impl Net {
     }
 }
 
+/// Elements of a dropout mask drawn from one random stream.
+const MASK_BLOCK: usize = 1 << 14;
+
 /// Inverted dropout: each element is zeroed with probability `prob`, the rest scaled by
-/// 1 / (1 − prob), with the mask drawn from `rng`.
+/// 1 / (1 − prob). The mask is drawn in blocks of [`MASK_BLOCK`] elements, each from its own
+/// stream seeded by one draw from `rng`, so the blocks fill in parallel and the mask does not
+/// depend on the number of threads.
 fn dropout<const D: usize>(x: Tensor<D>, prob: f64, rng: &mut ChaCha8Rng) -> Tensor<D> {
     if prob <= 0.0 {
         return x;
@@ -230,15 +242,21 @@ fn dropout<const D: usize>(x: Tensor<D>, prob: f64, rng: &mut ChaCha8Rng) -> Ten
     let keep = (1.0 - prob) as f32;
     let scale = if keep > 0.0 { 1.0 / keep } else { 0.0 };
     let n: usize = dims.iter().product();
-    let mask: Vec<f32> = (0..n)
-        .map(|_| {
-            if rng.random::<f32>() < keep {
-                scale
-            } else {
-                0.0
+    let seed: u64 = rng.random();
+    let mut mask = vec![0.0f32; n];
+    mask.par_chunks_mut(MASK_BLOCK)
+        .enumerate()
+        .for_each(|(block, values)| {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            rng.set_stream(block as u64);
+            for v in values {
+                *v = if rng.random::<f32>() < keep {
+                    scale
+                } else {
+                    0.0
+                };
             }
-        })
-        .collect();
+        });
     let mask = Tensor::<D>::from_data(TensorData::new(mask, dims), &x.device());
     x * mask
 }
