@@ -7,30 +7,11 @@
 
 use std::fmt;
 
+pub use remap_architecture::Origin;
 use remap_architecture::{Architecture, Layer, LayerKind};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::hyper::{self, HValue, Hyperparameter};
-
-/// How a child was made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Origin {
-    Ablation,
-    Variation,
-    Handcrafted,
-}
-
-impl Origin {
-    /// The name used in JSON.
-    pub fn name(self) -> &'static str {
-        match self {
-            Origin::Ablation => "ablation",
-            Origin::Variation => "variation",
-            Origin::Handcrafted => "handcrafted",
-        }
-    }
-}
 
 /// One edit of a hidden layer. [`Display`](fmt::Display) gives the change text, e.g.
 /// `removed conv2d(k3,f32) at 2`, `inserted dropout(0.25) at 4`,

@@ -3,8 +3,10 @@
 use std::fmt;
 use std::path::PathBuf;
 
+pub use remap_architecture::Origin;
 use remap_architecture::Architecture;
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 use serde_json::Value;
 
 pub type SessionId = i64;
@@ -39,44 +41,6 @@ pub struct NewSession {
     pub training: Value,
 }
 
-/// How a model came to be (spec §7, Queue).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Origin {
-    Sampled,
-    Ablation,
-    Variation,
-    Handcrafted,
-}
-
-impl Origin {
-    pub const ALL: [Origin; 4] = [
-        Origin::Sampled,
-        Origin::Ablation,
-        Origin::Variation,
-        Origin::Handcrafted,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Origin::Sampled => "sampled",
-            Origin::Ablation => "ablation",
-            Origin::Variation => "variation",
-            Origin::Handcrafted => "handcrafted",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|origin| origin.name() == name)
-    }
-}
-
-impl fmt::Display for Origin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
 /// A model of a session.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Model {
@@ -105,7 +69,7 @@ pub struct NewModel {
 }
 
 /// A queue job's state.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 pub enum JobStatus {
     Queued,
@@ -154,7 +118,7 @@ impl fmt::Display for JobStatus {
 }
 
 /// What one epoch of training measured (spec §5).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct EpochMetrics {
     /// 1-based.
     pub epoch: u32,
@@ -218,9 +182,10 @@ impl TrainingRun {
 }
 
 /// A handcrafted architecture template.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct Template {
     pub name: String,
+    #[ts(type = "unknown")]
     pub architecture: Architecture,
     pub updated_at: i64,
 }
