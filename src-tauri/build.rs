@@ -38,6 +38,7 @@ fn write_versions() {
     println!("cargo:rerun-if-changed={lock_path}");
     println!("cargo:rerun-if-changed={package_path}");
     let lock = fs::read_to_string(lock_path).expect("Cargo.lock is readable");
+    let lock: toml::Table = lock.parse().expect("Cargo.lock is TOML");
     let package = fs::read_to_string(package_path).expect("ui/package.json is readable");
     let package: serde_json::Value =
         serde_json::from_str(&package).expect("ui/package.json is JSON");
@@ -65,16 +66,16 @@ fn write_versions() {
 }
 
 /// The highest locked version of `name` (a lock file may hold several).
-fn locked_version(lock: &str, name: &str) -> Option<String> {
-    let needle = format!("name = \"{name}\"\nversion = \"");
-    lock.match_indices(&needle)
-        .filter_map(|(at, _)| {
-            let rest = &lock[at + needle.len()..];
-            rest.split('"').next().map(str::to_string)
-        })
+fn locked_version(lock: &toml::Table, name: &str) -> Option<String> {
+    let packages = lock.get("package")?.as_array()?;
+    packages
+        .iter()
+        .filter(|p| p.get("name").and_then(toml::Value::as_str) == Some(name))
+        .filter_map(|p| p.get("version")?.as_str())
         .max_by_key(|v| {
             v.split(['.', '-', '+'])
                 .map(|p| p.parse::<u64>().unwrap_or(0))
                 .collect::<Vec<_>>()
         })
+        .map(str::to_string)
 }
