@@ -9,7 +9,7 @@ SHELL := /bin/bash
 # what an earlier build compiled. Nothing relies on it: a cold build works the same way.
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/remap/target
 
-.PHONY: run test setup ui lint test-ui test-rust bench package icons
+.PHONY: run test setup ui lint test-ui test-rust bench package icons bindings
 
 ## Start the desktop app (builds the UI and the app first). The whole workspace is built, as
 ## the tests build it: building one package unifies dependency features differently and would
@@ -58,6 +58,11 @@ package: setup
 	  cp "$(CARGO_TARGET_DIR)"/release/bundle/deb/*.deb "out/package/remap_$${version}_amd64.deb"; \
 	  dpkg-deb --info "out/package/remap_$${version}_amd64.deb" | sed -n '/Package:/,$$p'; \
 	  echo "make package: out/package/remap_$${version}_amd64.deb"
+
+## Regenerate the UI's TypeScript types (ui/src/lib/bindings.ts) from the Rust types that
+## cross the IPC boundary; `make test` fails while they differ.
+bindings:
+	REMAP_WRITE_BINDINGS=1 cargo test -p remap-app --test bindings
 
 ## Render the app icon (src-tauri/icons/icon.svg) to the PNG sizes the bundler needs.
 icons:

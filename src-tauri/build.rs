@@ -26,7 +26,7 @@ const PACKAGES: &[&str] = &["svelte", "uplot", "@tauri-apps/api"];
 fn main() {
     // Listing the app's commands makes Tauri generate one permission per command, so the
     // capability file can allow exactly these and nothing else.
-    let manifest = tauri_build::AppManifest::new().commands(&["app_info", "check_architecture"]);
+    let manifest = tauri_build::AppManifest::new().commands(&["app_info"]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri-build failed");
     write_versions();

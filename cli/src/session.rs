@@ -4,18 +4,17 @@
 use std::collections::HashMap;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use remap_architecture::LayerKind;
-use remap_sampling::{AblationRequest, Operation, Restriction, SearchSpace, VariationRequest};
-use remap_session::{
-    Children, DataOptions, DeviceChoice, SessionSpec, TrainerRunner, TrainingSettings,
-    create_session, generate_ablations, generate_variations, load_session_data, model_rows,
-};
+use remap_sampling::{AblationRequest, Operation, Restriction, VariationRequest};
+use remap_session::views::{NewSessionRequest, Queued};
+use remap_session::{App, TrainingSettings, variation_seed};
 use remap_store::{
-    JobStatus, Location, QueueEvent, RunUntil, Scheduler, SchedulerConfig, Store, default_worker_id,
+    JobStatus, Location, QueueEvent, RunUntil, SchedulerConfig, Store, default_worker_id,
 };
 
 #[derive(Subcommand)]
@@ -62,7 +61,7 @@ pub struct NewArgs {
     batch: Option<usize>,
     /// auto (a hardware GPU if found, else CPU) | cpu | gpu
     #[arg(long, default_value = "auto")]
-    device: DeviceChoice,
+    device: String,
     /// Keep only these classes (comma-separated names), labelled in this order.
     #[arg(long, value_delimiter = ',')]
     classes: Option<Vec<String>>,
@@ -188,7 +187,7 @@ pub fn run(command: SessionCommand) -> Result<ExitCode> {
     })
 }
 
-async fn open(db: &DbArg) -> Result<Store> {
+async fn open_store(db: &DbArg) -> Result<Store> {
     let location = match &db.db {
         Some(text) => Location::parse(text)?,
         None => Location::embedded()?,
@@ -196,131 +195,91 @@ async fn open(db: &DbArg) -> Result<Store> {
     Ok(Store::open(&location).await?)
 }
 
+/// The application over the database, its queue training with `config`.
+async fn open_with(db: &DbArg, config: SchedulerConfig) -> Result<App> {
+    Ok(App::new(open_store(db).await?, config))
+}
+
+async fn open(db: &DbArg) -> Result<App> {
+    open_with(db, SchedulerConfig::new(default_worker_id())).await
+}
+
 async fn new(args: NewArgs) -> Result<ExitCode> {
-    if args.models == 0 {
-        bail!("--models must be at least 1");
-    }
-    let store = open(&args.db).await?;
-    let space = SearchSpace::from_name_or_file(&args.space)?;
-    let spec = SessionSpec {
-        data: DataOptions {
-            classes: args.classes,
-            limit: args.limit,
-            seed: args.data_seed,
-            per_class: args.per_class,
-            ..DataOptions::default()
-        },
-        seed: args.seed,
-        training: TrainingSettings {
-            epochs: args.epochs,
-            batch: args.batch,
-            device: args.device,
-        },
-        models: args.models,
-        space,
-        max_params: args.max_params,
-        ..SessionSpec::new(args.name, args.dataset)
+    let app = open(&args.db).await?;
+    let request = NewSessionRequest {
+        name: args.name,
+        dataset: args.dataset,
+        models: Some(args.models),
+        epochs: Some(args.epochs),
+        seed: Some(args.seed),
+        batch: args.batch,
+        device: Some(args.device),
+        classes: args.classes,
+        limit: args.limit,
+        per_class: Some(args.per_class),
+        data_seed: Some(args.data_seed),
+        space: Some(args.space),
+        max_params: Some(args.max_params),
     };
-    let (session, queued) = create_session(&store, &spec).await?;
+    let session = app.create_session(&request).await?;
     eprintln!(
         "session `{}` ({}): {} models sampled and queued; train them with `remap session run {}`",
-        session.name,
-        session.dataset,
-        queued.len(),
-        session.name
+        session.name, session.dataset, session.models, session.name
     );
-    store.close().await?;
+    app.store().clone().close().await?;
     Ok(ExitCode::SUCCESS)
 }
 
 async fn list(args: DbArg) -> Result<ExitCode> {
-    let store = open(&args).await?;
+    let app = open(&args).await?;
     println!(
-        "{:<24} {:<24} {:>6} {:>6} {:>6} {:>6}",
-        "name", "dataset", "models", "queued", "done", "failed"
+        "{:<24} {:<24} {:>6} {:>7} {:>7} {:>7}",
+        "name", "dataset", "models", "pending", "trained", "stopped"
     );
-    for session in store.sessions().await? {
-        let models = store.models(session.id).await?.len();
-        let jobs = store.jobs(session.id).await?;
-        let count = |wanted: &[JobStatus]| {
-            jobs.iter()
-                .filter(|job| wanted.contains(&job.status))
-                .count()
-        };
+    for s in app.sessions().await? {
+        let stopped = s.finished - s.trained;
         println!(
-            "{:<24} {:<24} {:>6} {:>6} {:>6} {:>6}",
-            session.name,
-            session.dataset,
-            models,
-            count(&[JobStatus::Queued, JobStatus::Running]),
-            count(&[JobStatus::Done, JobStatus::Diverged]),
-            count(&[JobStatus::Failed, JobStatus::Cancelled]),
+            "{:<24} {:<24} {:>6} {:>7} {:>7} {:>7}",
+            s.name, s.dataset, s.models, s.pending, s.trained, stopped
         );
     }
     Ok(ExitCode::SUCCESS)
 }
 
 async fn train(args: RunArgs) -> Result<ExitCode> {
-    let store = open(&args.db).await?;
-    let session = store.session_by_name(&args.name).await?;
-    // A data set that disappeared is reported once, before any job is claimed (and failed).
-    let check = session.clone();
-    tokio::task::spawn_blocking(move || load_session_data(&check))
-        .await
-        .context("loading the data set crashed")?
-        .with_context(|| {
-            format!(
-                "session `{}` cannot train; its jobs stay queued",
-                session.name
-            )
-        })?;
-    let jobs = store.jobs(session.id).await?;
-    let pending = jobs.iter().filter(|job| !job.status.is_final()).count();
-    if pending == 0 {
-        eprintln!("session `{}`: nothing queued", session.name);
+    let mut config = SchedulerConfig::new(default_worker_id());
+    config.concurrency = args.concurrency.max(1);
+    let (app, info) = App::for_session(open_store(&args.db).await?, &args.name, config).await?;
+    if info.pending == 0 {
+        eprintln!("session `{}`: nothing queued", info.name);
         return Ok(ExitCode::SUCCESS);
     }
-    let mut config = SchedulerConfig::new(default_worker_id());
-    config.scope = Some(session.id);
-    config.concurrency = args.concurrency.max(1);
-    let scheduler = Scheduler::new(store.clone(), Arc::new(TrainerRunner::new()), config);
-    let events = scheduler.subscribe();
-    let interrupted = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let stopper = scheduler.clone();
-    let flag = interrupted.clone();
+    let pending = info.pending;
+    let interrupted = Arc::new(AtomicBool::new(false));
+    let (stopper, flag) = (app.clone(), interrupted.clone());
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
             eprintln!("stopping: running jobs resume from their last epoch next time");
-            flag.store(true, std::sync::atomic::Ordering::SeqCst);
+            flag.store(true, Ordering::SeqCst);
             stopper.stop();
         }
     });
-    let bars = tokio::spawn(show_progress(events, pending as u64));
-    let result = scheduler.run(RunUntil::Empty).await;
+    let bars = tokio::spawn(show_progress(app.scheduler().subscribe(), pending as u64));
+    let result = app.train(RunUntil::Empty).await;
     bars.abort();
     result?;
-    let rows = model_rows(&store, session.id).await?;
-    let done = rows
-        .iter()
-        .filter(|row| row.status == Some(JobStatus::Done))
-        .count();
-    let best = rows
-        .iter()
-        .filter_map(|row| row.val_accuracy.map(|acc| (acc, row.id)))
-        .max_by(|a, b| a.0.total_cmp(&b.0));
+    let info = app.session_status(&args.name).await?.session;
     eprintln!(
-        "session `{}`: {done} of {} models done{}{}",
-        session.name,
-        rows.len(),
-        best.map(|(acc, id)| format!(", best validation accuracy {acc:.4} (model {id})"))
+        "session `{}`: {} of {} models done{}{}",
+        info.name,
+        info.trained,
+        info.models,
+        info.best
+            .map(|b| format!(", best validation accuracy {:.4} (model {})", b.val_accuracy, b.model))
             .unwrap_or_default(),
-        if interrupted.load(std::sync::atomic::Ordering::SeqCst) {
-            "; interrupted"
-        } else {
-            ""
-        }
+        if interrupted.load(Ordering::SeqCst) { "; interrupted" } else { "" }
     );
-    store.close().await?;
+    app.store().clone().close().await?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -410,11 +369,9 @@ async fn show_progress(mut events: tokio::sync::broadcast::Receiver<QueueEvent>,
 }
 
 async fn status(args: StatusArgs) -> Result<ExitCode> {
-    let store = open(&args.db).await?;
-    let session = store.session_by_name(&args.name).await?;
-    let rows = model_rows(&store, session.id).await?;
+    let status = open(&args.db).await?.session_status(&args.name).await?;
     if args.json {
-        for row in &rows {
+        for row in &status.rows {
             println!("{}", serde_json::to_string(row)?);
         }
         return Ok(ExitCode::SUCCESS);
@@ -423,7 +380,7 @@ async fn status(args: StatusArgs) -> Result<ExitCode> {
         "{:>5} {:<16} {:<11} {:>6} {:>9} {:>9} {:>7} {:>7}  summary",
         "model", "hash", "origin", "parent", "params", "status", "epochs", "val acc"
     );
-    for row in &rows {
+    for row in &status.rows {
         println!(
             "{:>5} {:<16} {:<11} {:>6} {:>9} {:>9} {:>7} {:>7}  {}",
             row.id,
@@ -439,89 +396,64 @@ async fn status(args: StatusArgs) -> Result<ExitCode> {
             row.summary
         );
     }
-    let mut counts: Vec<(JobStatus, usize)> = JobStatus::ALL
-        .iter()
-        .map(|&s| (s, rows.iter().filter(|r| r.status == Some(s)).count()))
-        .filter(|(_, n)| *n > 0)
-        .collect();
-    counts.sort_by_key(|(s, _)| s.name());
-    let counts: Vec<String> = counts.iter().map(|(s, n)| format!("{n} {s}")).collect();
+    let counts: Vec<String> = status.counts.iter().map(|(s, n)| format!("{n} {s}")).collect();
+    let info = &status.session;
     eprintln!(
         "session `{}` ({}): {} models; {}",
-        session.name,
-        session.dataset,
-        rows.len(),
+        info.name,
+        info.dataset,
+        info.models,
         counts.join(", ")
     );
     Ok(ExitCode::SUCCESS)
 }
 
-async fn parent_in(store: &Store, name: &str, model: i64) -> Result<remap_store::Session> {
-    let session = store.session_by_name(name).await?;
-    let parent = store.model(model).await?;
-    if parent.session_id != session.id {
+/// The session `name` opened, after checking that `model` belongs to it.
+async fn parent_in(db: &DbArg, name: &str, model: i64) -> Result<(App, remap_store::Session)> {
+    let app = open(db).await?;
+    let session = app.store().session_by_name(name).await?;
+    if app.store().model(model).await?.session_id != session.id {
         bail!("model {model} is not in session `{name}` (see `remap session status {name}`)");
     }
-    Ok(session)
+    Ok((app, session))
 }
 
-fn report(children: &Children) -> ExitCode {
-    for (model, job) in &children.queued {
-        println!(
-            "{}",
-            serde_json::json!({
-                "id": model.id,
-                "hash": model.hash,
-                "origin": model.origin,
-                "parent": model.parent_id,
-                "params": model.params,
-                "changes": model.changes,
-                "job": job.id,
-                "architecture": model.architecture,
-            })
-        );
+/// The queued children as JSON Lines on stdout, what was skipped on stderr.
+fn report(queued: &Queued, parent: i64) -> Result<ExitCode> {
+    for model in &queued.models {
+        println!("{}", serde_json::to_string(model)?);
     }
-    for skipped in &children.skipped {
+    for skipped in &queued.skipped {
         eprintln!("skipped: {}", skipped.reason);
     }
-    if children.dropped_over_budget > 0 {
+    if queued.dropped_over_budget > 0 {
         eprintln!(
             "{} children over the parameter budget dropped",
-            children.dropped_over_budget
+            queued.dropped_over_budget
         );
     }
-    eprintln!(
-        "{} children of model {} queued",
-        children.queued.len(),
-        children.parent.id
-    );
-    ExitCode::SUCCESS
+    eprintln!("{} children of model {parent} queued", queued.models.len());
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn ablate(args: AblateArgs) -> Result<ExitCode> {
-    let store = open(&args.db).await?;
-    parent_in(&store, &args.name, args.model).await?;
+    let (app, _) = parent_in(&args.db, &args.name, args.model).await?;
     let request = AblationRequest {
         layers: args.layers,
         max_params: args.max_params,
         existing: Vec::new(),
     };
-    Ok(report(
-        &generate_ablations(&store, args.model, &request).await?,
-    ))
+    report(&app.queue_ablations(args.model, &request).await?, args.model)
 }
 
 async fn vary(args: VaryArgs) -> Result<ExitCode> {
     if args.changes == 0 {
         bail!("--changes must be at least 1");
     }
-    let store = open(&args.db).await?;
-    let session = parent_in(&store, &args.name, args.model).await?;
+    let (app, session) = parent_in(&args.db, &args.name, args.model).await?;
     let seed = match args.seed {
         Some(seed) => seed,
-        None => session
-            .seed
-            .wrapping_add(store.models(session.id).await?.len() as u64),
+        None => variation_seed(app.store(), session.id).await?,
     };
     let request = VariationRequest {
         count: args.count,
@@ -537,7 +469,5 @@ async fn vary(args: VaryArgs) -> Result<ExitCode> {
         max_attempts: args.max_attempts,
         ..VariationRequest::default()
     };
-    Ok(report(
-        &generate_variations(&store, args.model, &request).await?,
-    ))
+    report(&app.queue_variations(args.model, &request).await?, args.model)
 }

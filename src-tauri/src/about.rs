@@ -1,6 +1,7 @@
 //! What the About dialog credits: REMAP's own licence and the major parts it is built on.
 
 use serde::Serialize;
+use ts_rs::TS;
 
 include!(concat!(env!("OUT_DIR"), "/versions.rs"));
 
@@ -8,7 +9,7 @@ include!(concat!(env!("OUT_DIR"), "/versions.rs"));
 pub const LICENCE: &str = env!("CARGO_PKG_LICENSE");
 
 /// One credited dependency.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct Credit {
     /// The project's name as its authors write it.
     pub name: &'static str,

@@ -4,6 +4,9 @@
 mod about;
 mod commands;
 
+pub use about::Credit;
+pub use commands::AppInfo;
+
 use std::path::PathBuf;
 
 use tauri::Manager;
@@ -41,8 +44,6 @@ pub fn run() {
 
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
-        .plugin(tauri_plugin_remap_sampling::init())
-        .plugin(tauri_plugin_remap_metrics::init())
         .setup(|app| {
             let dir = remap_store::data_dir()?;
             std::fs::create_dir_all(&dir)?;
@@ -55,10 +56,7 @@ pub fn run() {
             app.manage(TrainingDevice(device));
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::check_architecture
-        ])
+        .invoke_handler(tauri::generate_handler![commands::app_info])
         .run(tauri::generate_context!())
         .expect("REMAP could not start its window");
 }

@@ -140,7 +140,7 @@ test("local experimentation: ablations, handcrafting, reordering, cancelling", {
 
     // A long job (a heavy handcrafted net, 50 epochs) is cancelled while it trains.
     const long = await app.script(
-      "return (async () => { const i = window.__TAURI_INTERNALS__.invoke; const s = await i('plugin:remap-session|last_session'); const m = await i('plugin:remap-session|queue_handcrafted', { sessionId: s.id, architecture: { input: { height: 28, width: 28, channels: 1 }, classes: 10, layers: [{ type: 'conv2d', filters: 128, kernel: 5 }, { type: 'activation', function: 'relu' }, { type: 'conv2d', filters: 128, kernel: 3 }] }, parent: null, epochs: 50 }); return (await i('plugin:remap-session|queue', { sessionId: s.id })).find(j => j.modelId === m).id; })()",
+      "return (async () => { const i = window.__TAURI_INTERNALS__.invoke; const s = await i('plugin:remap-session|last_session'); const m = await i('plugin:remap-session|queue_handcrafted', { sessionId: s.id, architecture: { input: { height: 28, width: 28, channels: 1 }, classes: 10, layers: [{ type: 'conv2d', filters: 128, kernel: 5 }, { type: 'activation', function: 'relu' }, { type: 'conv2d', filters: 128, kernel: 3 }] }, parent: null, epochs: 50 }); return (await i('plugin:remap-session|queue', { sessionId: s.id })).find(j => j.model_id === m).id; })()",
     );
     await app.waitFor(async () => (await statuses(app))[long] === "running", 60000, "the long job running");
     await app.click(`[data-job-id='${long}'] button.job-cancel`);

@@ -17,7 +17,7 @@ test("the window shows REMAP's layout and talks to the Rust core", { timeout: 12
 
     // The architecture check is Rust's verdict, not the UI's.
     const verdict = await app.script(
-      "return window.__TAURI_INTERNALS__.invoke('check_architecture', { json: arguments[0] })",
+      "return window.__TAURI_INTERNALS__.invoke('plugin:remap-session|check_architecture', { json: arguments[0] })",
       [JSON.stringify({ input: { height: 28, width: 28, channels: 1 }, classes: 10, layers: [{ type: "conv2d", filters: 16, kernel: 3 }] })],
     );
     assert.equal(verdict.params, 108330);

@@ -14,7 +14,7 @@ beforeEach(() => {
   remap.reset();
   handlers.app_info = () => ({
     version: "0.1.0",
-    dataDir: "/tmp/remap",
+    data_dir: "/tmp/remap",
     device: "CPU (flex)",
     licence: "Apache-2.0",
     credits: [

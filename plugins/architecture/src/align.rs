@@ -2,11 +2,12 @@
 //! remove, change of hyperparameters) that turn one chain into the other.
 
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::Layer;
 
 /// How one aligned row relates the two chains.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "lowercase")]
 pub enum RowKind {
     /// The same layer on both sides.
@@ -20,7 +21,7 @@ pub enum RowKind {
 }
 
 /// One row: indices into the first (`a`) and second (`b`) chain, `None` for a gap.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 pub struct AlignedRow {
     pub kind: RowKind,
     pub a: Option<usize>,

@@ -2,16 +2,16 @@
 //! shape, tensor size and parameters, plus the head. Front ends only map these to pixels.
 
 use serde::Serialize;
+use ts_rs::TS;
 
-use crate::{ArchError, Architecture, Layer};
+use crate::{Activation, ArchError, Architecture, Layer, LayerKind};
 
 /// One hidden layer of a SNAC.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct SnacLayer {
     /// The layer's `type` (`conv2d`, `maxpool2d`, …).
     #[serde(rename = "type")]
-    pub kind: &'static str,
+    pub kind: LayerKind,
     /// `conv2d(k3,f32)` etc.
     pub text: String,
     /// `[h, w, c]` or `[n]`.
@@ -21,12 +21,12 @@ pub struct SnacLayer {
     pub params: u64,
     /// The activation function, for activation layers.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub function: Option<&'static str>,
+    #[ts(optional)]
+    pub function: Option<Activation>,
 }
 
 /// The classifier head of a SNAC.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct SnacHead {
     pub classes: u32,
     pub params: u64,
@@ -34,7 +34,7 @@ pub struct SnacHead {
 }
 
 /// A whole chain: input shape, hidden layers, head.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Snac {
     pub input: Vec<u32>,
     pub layers: Vec<SnacLayer>,
@@ -50,13 +50,13 @@ impl Snac {
             .iter()
             .zip(&analysis.layers)
             .map(|(layer, report)| SnacLayer {
-                kind: report.kind,
+                kind: layer.kind(),
                 text: layer.to_string(),
                 output: report.output.dims(),
                 tensor_size: report.output.size(),
                 params: report.params,
                 function: match layer {
-                    Layer::Activation { function } => Some(function.name()),
+                    Layer::Activation { function } => Some(*function),
                     _ => None,
                 },
             })
@@ -92,12 +92,12 @@ mod tests {
         assert_eq!(snac.layers[0].output, [26, 26, 8]);
         assert_eq!(snac.layers[0].tensor_size, 26 * 26 * 8);
         assert_eq!(snac.layers[0].params, 80);
-        assert_eq!(snac.layers[1].function, Some("relu"));
+        assert_eq!(snac.layers[1].function, Some(Activation::Relu));
         assert_eq!(snac.layers[2].output, [13, 13, 8]);
         assert_eq!(snac.head.params, (13 * 13 * 8 + 1) * 10);
         let json = serde_json::to_value(&snac).unwrap();
         assert_eq!(json["layers"][0]["type"], "conv2d");
-        assert_eq!(json["layers"][0]["tensorSize"], 5408);
+        assert_eq!(json["layers"][0]["tensor_size"], 5408);
         assert!(json["layers"][0].get("function").is_none());
     }
 }

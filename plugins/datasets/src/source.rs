@@ -21,6 +21,17 @@ pub enum DatasetSource {
     Folder(PathBuf),
 }
 
+impl DatasetSource {
+    /// The class names when they are known without reading any file: the sketches' own.
+    /// Other sources name their classes in their files (or folders).
+    pub fn fixed_classes(&self) -> Option<Vec<String>> {
+        match self {
+            Self::Sketches => Some(crate::sketches::CLASSES.map(String::from).to_vec()),
+            _ => None,
+        }
+    }
+}
+
 impl FromStr for DatasetSource {
     type Err = DatasetError;
 

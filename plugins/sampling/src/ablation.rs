@@ -4,24 +4,28 @@ use std::collections::HashSet;
 
 use remap_architecture::Architecture;
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::SamplingError;
 use crate::lineage::{Change, Child, Origin};
 
 /// What to ablate.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(default)]
 pub struct AblationRequest {
     /// Hidden-layer indices to remove one at a time; `None` means every hidden layer.
+    #[ts(optional = nullable)]
     pub layers: Option<Vec<usize>>,
     /// Children with more parameters are not returned (counted in `dropped_over_budget`).
+    #[ts(optional = nullable)]
     pub max_params: Option<u64>,
     /// Hashes of models the session already has; children equal to one are skipped.
+    #[ts(as = "Option<Vec<String>>", optional)]
     pub existing: Vec<String>,
 }
 
 /// A child that was not produced, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Skipped {
     /// The parent's layer the child was about (for ablations), if any.
     pub layer: Option<usize>,

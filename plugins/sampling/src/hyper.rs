@@ -5,10 +5,11 @@ use std::fmt;
 
 use remap_architecture::{Activation, Layer, LayerKind, Padding};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 /// A hyperparameter of some layer type. `size` and `stride` are shared by both pools
 /// (and `stride` by conv2d), so one restriction applies to all layers that have it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 pub enum Hyperparameter {
     Kernel,
@@ -75,7 +76,7 @@ impl fmt::Display for Hyperparameter {
 }
 
 /// One hyperparameter value: a whole number, a dropout rate or an activation function.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
 #[serde(untagged)]
 pub enum HValue {
     Int(u32),

@@ -9,6 +9,7 @@ use std::sync::LazyLock;
 use rand::Rng;
 use remap_architecture::{Layer, LayerKind};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::hyper::{self, HValue, Hyperparameter};
 use crate::{SamplingError, SpaceError};
@@ -153,7 +154,7 @@ impl Table {
 
 /// Hyperparameter grids: for each layer type, the values each of its hyperparameters is
 /// drawn from (uniformly).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
 #[serde(transparent)]
 pub struct Grids(BTreeMap<LayerKind, BTreeMap<Hyperparameter, Vec<HValue>>>);
 
@@ -268,12 +269,14 @@ pub(crate) fn pick<'a, T, R: Rng + ?Sized>(rng: &mut R, items: &'a [T]) -> &'a T
 /// Serialises to (and deserialises from, with validation) the file format:
 /// `{"name", "grids": {"conv2d": {"kernel": [1,3,5], …}, …}, "pre_dense": {"start": [...],
 /// "conv2d": [...], …}, "post_dense": {"dense": [...], …}}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(try_from = "SpaceFile", into = "SpaceFile")]
 pub struct SearchSpace {
     name: String,
     grids: Grids,
+    #[ts(as = "BTreeMap<String, Vec<String>>")]
     pre_dense: Table,
+    #[ts(as = "BTreeMap<String, Vec<String>>")]
     post_dense: Table,
 }
 

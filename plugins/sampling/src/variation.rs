@@ -7,6 +7,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use remap_architecture::{Architecture, Layer, LayerKind};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::SamplingError;
 use crate::ablation::{Generated, Skipped};
@@ -15,7 +16,7 @@ use crate::lineage::{Change, Child, Origin};
 use crate::space::{Grids, Phase, Row, SearchSpace, Step, pick};
 
 /// An edit a variation may make at a position.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 pub enum Operation {
     /// Insert a new layer before the position (the position after the last hidden layer
@@ -55,15 +56,18 @@ impl Operation {
 }
 
 /// What may be done at one position. Empty or absent fields allow everything.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(default)]
 pub struct Restriction {
     /// Allowed operations; `None` allows all four.
+    #[ts(optional = nullable)]
     pub ops: Option<Vec<Operation>>,
     /// Layer types an insert or replace may create; `None` allows every type.
+    #[ts(optional = nullable)]
     pub types: Option<Vec<LayerKind>>,
     /// Allowed values per hyperparameter, for new layers and reparametrizing; a
     /// hyperparameter not named may take any value of its grid.
+    #[ts(as = "Option<BTreeMap<Hyperparameter, Vec<HValue>>>", optional)]
     pub values: BTreeMap<Hyperparameter, Vec<HValue>>,
 }
 
@@ -81,27 +85,36 @@ impl Restriction {
 pub const DEFAULT_MAX_ATTEMPTS: usize = 200;
 
 /// What variations to make.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(default)]
 pub struct VariationRequest {
     /// Number of children (REMAP's slider: 1–20).
+    #[ts(as = "Option<usize>", optional)]
     pub count: usize,
     /// K: each child gets Uniform{1..K} changes (REMAP's slider: 1–5).
+    #[ts(as = "Option<usize>", optional)]
     pub max_changes: usize,
     /// Seed of the random draws.
+    #[ts(as = "Option<u64>", optional)]
     pub seed: u64,
     /// Positions that may change: hidden-layer indices, and the parent's layer count for
     /// the slot before the head (insert only). `None` means all of them.
+    #[ts(optional = nullable)]
     pub layers: Option<Vec<usize>>,
     /// The restriction of every position not in `per_layer`.
+    #[ts(as = "Option<Restriction>", optional)]
     pub restriction: Restriction,
     /// Restrictions of single positions (parent indices), replacing `restriction` there.
+    #[ts(as = "Option<BTreeMap<usize, Restriction>>", optional)]
     pub per_layer: BTreeMap<usize, Restriction>,
     /// Children with more parameters are not returned (counted in `dropped_over_budget`).
+    #[ts(optional = nullable)]
     pub max_params: Option<u64>,
     /// Hashes of models the session already has; no child equals one of them.
+    #[ts(as = "Option<Vec<String>>", optional)]
     pub existing: Vec<String>,
     /// Re-draws of one child before it is reported as not made.
+    #[ts(as = "Option<usize>", optional)]
     pub max_attempts: usize,
 }
 

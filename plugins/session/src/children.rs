@@ -2,7 +2,7 @@
 //! queued to train for the parent's epochs.
 
 use remap_sampling::{AblationRequest, Child, Generated, SearchSpace, Skipped, VariationRequest};
-use remap_store::{Job, Model, ModelId, NewModel, Origin, Session, SessionId, Store};
+use remap_store::{Job, Model, ModelId, NewModel, Scheduler, Session, SessionId, Store};
 
 use crate::error::SessionError;
 
@@ -35,12 +35,12 @@ pub async fn preview_ablations(
 /// The ablations of [`preview_ablations`], stored with their lineage and queued to train
 /// for the parent's epochs.
 pub async fn generate_ablations(
-    store: &Store,
+    scheduler: &Scheduler,
     model: ModelId,
     request: &AblationRequest,
 ) -> Result<Children, SessionError> {
-    let (parent, generated) = preview_ablations(store, model, request).await?;
-    store_children(store, parent, generated).await
+    let (parent, generated) = preview_ablations(scheduler.store(), model, request).await?;
+    store_children(scheduler, parent, generated).await
 }
 
 /// `request.count` variations of `model` drawn from its session's search space, without
@@ -76,12 +76,12 @@ fn space_of(session: &Session) -> Result<SearchSpace, SessionError> {
 /// The variations of [`preview_variations`], stored with their lineage and queued to train
 /// for the parent's epochs.
 pub async fn generate_variations(
-    store: &Store,
+    scheduler: &Scheduler,
     model: ModelId,
     request: &VariationRequest,
 ) -> Result<Children, SessionError> {
-    let (parent, generated) = preview_variations(store, model, request).await?;
-    store_children(store, parent, generated).await
+    let (parent, generated) = preview_variations(scheduler.store(), model, request).await?;
+    store_children(scheduler, parent, generated).await
 }
 
 async fn session_hashes(store: &Store, parent: &Model) -> Result<Vec<String>, SessionError> {
@@ -94,7 +94,7 @@ async fn session_hashes(store: &Store, parent: &Model) -> Result<Vec<String>, Se
 }
 
 async fn store_children(
-    store: &Store,
+    scheduler: &Scheduler,
     parent: Model,
     generated: Generated,
 ) -> Result<Children, SessionError> {
@@ -110,12 +110,12 @@ async fn store_children(
         } = child;
         let new = NewModel {
             architecture,
-            origin: Origin::from_name(origin.name()).unwrap_or(Origin::Variation),
+            origin,
             parent_id: Some(parent.id),
             changes,
             epochs: parent.epochs,
         };
-        let (model, created) = store.add_model(parent.session_id, &new).await?;
+        let (model, created) = scheduler.store().add_model(parent.session_id, &new).await?;
         if !created {
             // Another process added it since the hashes were read.
             skipped.push(Skipped {
@@ -124,7 +124,7 @@ async fn store_children(
             });
             continue;
         }
-        let job = store.enqueue(model.id, None).await?;
+        let job = scheduler.enqueue(model.id, None).await?;
         queued.push((model, job));
     }
     Ok(Children {
@@ -133,4 +133,11 @@ async fn store_children(
         skipped,
         dropped_over_budget: generated.dropped_over_budget,
     })
+}
+
+/// The seed of a variation request that names none: the session seed plus the number of its
+/// models, so that repeated requests differ and a new session repeats an old one's.
+pub async fn variation_seed(store: &Store, session: SessionId) -> Result<u64, SessionError> {
+    let seed = store.session(session).await?.seed;
+    Ok(seed.wrapping_add(store.models(session).await?.len() as u64))
 }

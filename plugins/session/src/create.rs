@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use remap_architecture::Input;
 use remap_sampling::{DEFAULT_MAX_PARAMS, Sampler, SearchSpace};
-use remap_store::{Job, Model, NewModel, NewSession, Origin, Session, Store};
+use remap_store::{Job, Model, NewModel, NewSession, Origin, Scheduler, Session};
 
 use crate::data::load_data;
 use crate::error::SessionError;
@@ -50,12 +50,14 @@ impl SessionSpec {
     }
 }
 
-/// Creates the session, samples its models and queues them in sampling order. The data set
-/// is loaded once to learn its input shape and classes (and to fail early if it is missing).
+/// Creates the session, samples its models and queues them in sampling order (announced to
+/// the scheduler's listeners). The data set is loaded once to learn its input shape and
+/// classes (and to fail early if it is missing).
 pub async fn create_session(
-    store: &Store,
+    scheduler: &Scheduler,
     spec: &SessionSpec,
 ) -> Result<(Session, Vec<(Model, Job)>), SessionError> {
+    let store = scheduler.store();
     if spec.training.epochs == 0 {
         return Err(SessionError::Invalid("epochs must be at least 1".into()));
     }
@@ -100,7 +102,7 @@ pub async fn create_session(
                 },
             )
             .await?;
-        let job = store.enqueue(model.id, None).await?;
+        let job = scheduler.enqueue(model.id, None).await?;
         queued.push((model, job));
     }
     Ok((session, queued))

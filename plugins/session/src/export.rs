@@ -1,7 +1,9 @@
 //! A session's trained model as `remap-export` takes it: architecture, weights of its last
 //! finished run, the data set's classes and normalisation, and what the model card tells.
 
-use remap_export::{About, Lineage, TrainedModel};
+use std::path::PathBuf;
+
+use remap_export::{About, Format, Lineage, TrainedModel, export};
 use remap_store::{JobStatus, ModelId, Store};
 use remap_training::burn::tensor::Device;
 use remap_training::{Protocol, load_weights};
@@ -9,6 +11,7 @@ use remap_training::{Protocol, load_weights};
 use crate::data::load_session_data;
 use crate::error::SessionError;
 use crate::settings::TrainingSettings;
+use crate::views::WrittenFile;
 
 /// The model `id` with the weights of its last finished run.
 pub async fn trained_model(store: &Store, id: ModelId) -> Result<TrainedModel, SessionError> {
@@ -96,4 +99,41 @@ pub fn protocol_settings(p: &Protocol) -> Vec<(String, String)> {
             ),
         ),
     ]
+}
+
+impl crate::App {
+    /// Writes `formats` (`json`, `safetensors`, `onnx`, `pytorch`, `card`) of the model's
+    /// last finished run into `folder`; an existing non-empty folder needs `force` and is
+    /// otherwise left untouched.
+    pub async fn export_model(
+        &self,
+        model_id: ModelId,
+        formats: &[String],
+        folder: &str,
+        force: bool,
+    ) -> Result<Vec<WrittenFile>, SessionError> {
+        let formats = formats
+            .iter()
+            .map(|f| f.parse::<Format>())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| SessionError::Invalid(e.to_string()))?;
+        let folder = folder.trim();
+        if folder.is_empty() {
+            return Err(SessionError::Invalid("choose a folder to export into".into()));
+        }
+        let out = PathBuf::from(folder);
+        let model = trained_model(self.store(), model_id).await?;
+        let written = tokio::task::spawn_blocking(move || export(&model, &formats, &out, force))
+            .await
+            .map_err(|e| SessionError::Invalid(format!("the export crashed: {e}")))?
+            .map_err(|e| SessionError::Invalid(e.to_string()))?;
+        Ok(written
+            .into_iter()
+            .map(|w| WrittenFile {
+                format: w.format.name().to_string(),
+                path: w.path.display().to_string(),
+                bytes: w.bytes,
+            })
+            .collect())
+    }
 }

@@ -1,28 +1,43 @@
 //! REMAP's application layer, shared by the `remap` CLI and the desktop app (no Tauri here).
 //!
-//! - [`create_session`]: a new session samples its initial models with the session seed
-//!   (REMAP's preprocessing stage), stores them and queues them all.
-//! - [`generate_ablations`] / [`generate_variations`]: children of a stored model, stored
-//!   with their lineage and queued to train for the parent's epochs.
-//! - [`TrainerRunner`]: the queue's [`remap_store::JobRunner`] backed by the burn trainer,
-//!   with per-epoch checkpoints that a restarted process resumes from.
-//! - [`session_map`]: the Model Overview's prediction and structure maps, cached and grown
-//!   incrementally as models finish.
-//! - [`model_rows`]: one row per model with its latest job and result, for status views.
+//! [`App`] holds the session database, the training queue and its burn trainer; every use
+//! case the window and the CLI share is one of its methods, grouped by panel:
+//!
+//! - sessions (`sessions.rs`): create (REMAP's preprocessing stage samples the initial
+//!   models with the session seed and queues them), list, rename, delete, status;
+//! - the Model Overview (`overview.rs`): models, the prediction and structure maps (cached
+//!   and grown incrementally as models finish, `layout.rs`), the size view, the Pareto front;
+//! - the Inspector, Data Selector and Drawer (`inspect.rs`, `handcraft.rs`);
+//! - the Generate Models tab (`generate.rs`, `handcraft.rs`): ablations and variations,
+//!   previewed then stored with their lineage and queued; handcrafted models and templates;
+//! - the Queue tab and `remap session run` (`queue.rs`): order, cancel, retry, pause, train;
+//! - export (`export.rs`).
+//!
+//! What crosses to the window is in [`views`]; its TypeScript types are generated from it.
 
+mod app;
 mod children;
 mod create;
 mod data;
 mod error;
 mod export;
+mod generate;
+mod handcraft;
+mod inspect;
 mod layout;
+mod overview;
+mod queue;
 mod runner;
+mod sessions;
 mod settings;
 mod status;
+mod ui_state;
+pub mod views;
 
+pub use app::App;
 pub use children::{
     Children, generate_ablations, generate_variations, preview_ablations, preview_variations,
-    session_space,
+    session_space, variation_seed,
 };
 pub use create::{DEFAULT_MODELS, SessionSpec, create_session};
 pub use data::{DataCache, load_session_data};
@@ -30,8 +45,10 @@ pub use error::SessionError;
 pub use export::{protocol_settings, trained_model};
 pub use layout::{Map, MapKind, MapModel, session_map};
 pub use runner::TrainerRunner;
+pub use sessions::SessionStatus;
 pub use settings::{DEFAULT_SKETCHES_PER_CLASS, DataOptions, TrainingSettings};
 pub use status::{ModelRow, model_rows};
+pub use ui_state::UiState;
 
 /// The device choice of [`TrainingSettings`], re-exported for front ends.
 pub use remap_training::DeviceChoice;

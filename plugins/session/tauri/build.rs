@@ -28,6 +28,7 @@ const COMMANDS: &[&str] = &[
     "pause_queue",
     "resume_queue",
     "export_model",
+    "check_architecture",
 ];
 
 fn main() {

@@ -34,6 +34,12 @@ fn small_spec(name: &str, models: usize, epochs: u32) -> SessionSpec {
     }
 }
 
+/// A queue over `store` that is not running: what creating and generating announce to.
+fn queue(store: &Store) -> Scheduler {
+    let runner = Arc::new(TrainerRunner::new());
+    Scheduler::new(store.clone(), runner, SchedulerConfig::new("test"))
+}
+
 async fn open(dir: &tempfile::TempDir) -> Store {
     Store::open(&Location::Sqlite(dir.path().join("remap.db")))
         .await
@@ -44,7 +50,7 @@ async fn open(dir: &tempfile::TempDir) -> Store {
 async fn a_session_samples_queues_trains_and_queues_children() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir).await;
-    let (session, queued) = create_session(&store, &small_spec("s", 3, 1))
+    let (session, queued) = create_session(&queue(&store), &small_spec("s", 3, 1))
         .await
         .unwrap();
     assert_eq!(queued.len(), 3);
@@ -59,7 +65,7 @@ async fn a_session_samples_queues_trains_and_queues_children() {
     assert!(jobs.iter().all(|j| j.status == JobStatus::Queued));
 
     // The same seed samples the same models.
-    let (again, _) = create_session(&store, &small_spec("t", 3, 1))
+    let (again, _) = create_session(&queue(&store), &small_spec("t", 3, 1))
         .await
         .unwrap();
     let hashes = |ms: &[remap_store::Model]| ms.iter().map(|m| m.hash.clone()).collect::<Vec<_>>();
@@ -68,7 +74,7 @@ async fn a_session_samples_queues_trains_and_queues_children() {
         hashes(&models)
     );
     assert!(
-        create_session(&store, &small_spec("s", 3, 1))
+        create_session(&queue(&store), &small_spec("s", 3, 1))
             .await
             .is_err()
     );
@@ -108,7 +114,7 @@ async fn a_session_samples_queues_trains_and_queues_children() {
         .iter()
         .find(|m| m.architecture.layers.len() >= 2)
         .expect("a parent with hidden layers");
-    let ablations = generate_ablations(&store, parent.id, &AblationRequest::default())
+    let ablations = generate_ablations(&queue(&store), parent.id, &AblationRequest::default())
         .await
         .unwrap();
     assert!(!ablations.queued.is_empty());
@@ -119,7 +125,7 @@ async fn a_session_samples_queues_trains_and_queues_children() {
         assert!(!child.changes.is_empty());
         assert_eq!(job.status, JobStatus::Queued);
     }
-    let repeated = generate_ablations(&store, parent.id, &AblationRequest::default())
+    let repeated = generate_ablations(&queue(&store), parent.id, &AblationRequest::default())
         .await
         .unwrap();
     assert!(
@@ -127,7 +133,7 @@ async fn a_session_samples_queues_trains_and_queues_children() {
         "existing hashes are not queued again"
     );
     let variations = generate_variations(
-        &store,
+        &queue(&store),
         parent.id,
         &VariationRequest {
             count: 2,
@@ -155,7 +161,7 @@ async fn a_session_samples_queues_trains_and_queues_children() {
 async fn a_stopped_job_resumes_from_its_last_epoch() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir).await;
-    let (session, queued) = create_session(&store, &small_spec("r", 1, 2))
+    let (session, queued) = create_session(&queue(&store), &small_spec("r", 1, 2))
         .await
         .unwrap();
     let (model, _) = queued.into_iter().next().unwrap();
@@ -217,7 +223,7 @@ async fn a_session_keeps_its_own_search_space() {
     let store = open(&dir).await;
     let mut spec = small_spec("s", 1, 1);
     spec.space = remap_sampling::SearchSpace::from_name_or_file("remap-2019").unwrap();
-    let (session, _) = create_session(&store, &spec).await.unwrap();
+    let (session, _) = create_session(&queue(&store), &spec).await.unwrap();
     let stored = session_space(&store, session.id).await.unwrap();
     assert_eq!(
         serde_json::to_value(&stored).unwrap(),
@@ -232,7 +238,7 @@ async fn a_missing_data_set_is_a_clear_error_and_creates_nothing() {
     let store = open(&dir).await;
     let missing = dir.path().join("gone");
     let spec = SessionSpec::new("x", format!("folder:{}", missing.display()));
-    let error = create_session(&store, &spec).await.unwrap_err();
+    let error = create_session(&queue(&store), &spec).await.unwrap_err();
     assert!(matches!(error, SessionError::Dataset { .. }), "{error}");
     assert!(error.to_string().contains("gone"), "{error}");
     assert!(store.sessions().await.unwrap().is_empty());

@@ -1,11 +1,12 @@
 //! What the queue announces (after persisting it) to the UI, the CLI and tests.
 
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::types::{EpochMetrics, JobId, JobStatus, ModelId, SessionId};
 
 /// An event of the queue, sent on a tokio broadcast channel.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum QueueEvent {
     /// A job changed state (queued, running, done, …); `error` is a failed job's reason.

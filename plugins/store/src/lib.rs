@@ -24,6 +24,9 @@ mod store;
 mod templates;
 mod types;
 
+#[cfg(feature = "testing")]
+pub mod testing;
+
 pub use error::StoreError;
 pub use events::QueueEvent;
 pub use files::write_atomic;

@@ -88,6 +88,8 @@ struct Inner {
     stopping: AtomicBool,
     running: Mutex<HashMap<JobId, Running>>,
     wake: Notify,
+    /// Signalled whenever a job leaves `running`.
+    left: Notify,
 }
 
 /// The queue's scheduler. Clone it freely; clones share one queue.
@@ -109,6 +111,7 @@ impl Scheduler {
                 stopping: AtomicBool::new(false),
                 running: Mutex::new(HashMap::new()),
                 wake: Notify::new(),
+                left: Notify::new(),
             }),
         }
     }
@@ -139,6 +142,20 @@ impl Scheduler {
             .collect();
         ids.sort_unstable();
         ids
+    }
+
+    /// Returns once none of `jobs` is training in this scheduler (at once if none is).
+    pub async fn until_stopped(&self, jobs: &[JobId]) {
+        loop {
+            let left = self.inner.left.notified();
+            tokio::pin!(left);
+            // Registered before looking, so a job leaving in between is not missed.
+            left.as_mut().enable();
+            if !self.running_jobs().iter().any(|id| jobs.contains(id)) {
+                return;
+            }
+            left.await;
+        }
     }
 
     /// Queues a model (at the end, or at index `at` among queued jobs).
@@ -328,6 +345,7 @@ async fn train(
 ) -> Result<(), StoreError> {
     let result = train_claimed(&inner, &job, &cancel, &user_cancelled).await;
     inner.running.lock().expect("running map").remove(&job.id);
+    inner.left.notify_waiters();
     inner.wake.notify_one();
     result
 }

@@ -6,8 +6,8 @@ import { deltaBars } from "../lib/present";
 import { model } from "../test/fixtures";
 
 const classes = ["face", "pear", "nose", "cat", "dog"];
-const data = (deltaPerClass: (number | null)[]): ComparisonData => ({
-  a: model(1), b: model(2), rows: [], deltaParams: 0, deltaAccuracy: 0, deltaPerClass, classes,
+const data = (delta_per_class: (number | null)[]): ComparisonData => ({
+  a: model(1), b: model(2), rows: [], delta_params: 0, delta_accuracy: 0, delta_per_class, classes,
 });
 
 /** Left edge and width (percent of the shared axis) of each class's bar, from its inline style. */

@@ -6,13 +6,13 @@ import { chipLengths, type SnacModel } from "../lib/snac";
 const model: SnacModel = {
   input: [28, 28, 1],
   layers: [
-    { type: "conv2d", text: "conv2d(k3,f32)", output: [26, 26, 32], tensorSize: 21632, params: 320 },
-    { type: "activation", text: "activation(relu)", output: [26, 26, 32], tensorSize: 21632, params: 0, function: "relu" },
-    { type: "maxpool2d", text: "maxpool2d(2)", output: [13, 13, 32], tensorSize: 5408, params: 0 },
-    { type: "dropout", text: "dropout(0.25)", output: [13, 13, 32], tensorSize: 5408, params: 0 },
-    { type: "dense", text: "dense(128)", output: [128], tensorSize: 128, params: 692352 },
+    { type: "conv2d", text: "conv2d(k3,f32)", output: [26, 26, 32], tensor_size: 21632, params: 320 },
+    { type: "activation", text: "activation(relu)", output: [26, 26, 32], tensor_size: 21632, params: 0, function: "relu" },
+    { type: "maxpool2d", text: "maxpool2d(2)", output: [13, 13, 32], tensor_size: 5408, params: 0 },
+    { type: "dropout", text: "dropout(0.25)", output: [13, 13, 32], tensor_size: 5408, params: 0 },
+    { type: "dense", text: "dense(128)", output: [128], tensor_size: 128, params: 692352 },
   ],
-  head: { classes: 10, params: 1290, tensorSize: 10 },
+  head: { classes: 10, params: 1290, tensor_size: 10 },
 };
 
 describe("chipLengths", () => {

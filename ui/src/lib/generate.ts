@@ -1,7 +1,7 @@
 // Pure helpers of the Generate tab: selecting layers and the gaps between them on a SNAC, and
 // turning that selection and the per-position toggles into Rust's requests. Which children
 // result (and whether they are valid) is decided by Rust.
-import type { AblationRequest, Grids, Hyperparameter, LayerType, Operation, Restriction, VariationRequest } from "./api";
+import type { AblationRequest, Grids, HValue, Hyperparameter, LayerType, Operation, Restriction, VariationRequest } from "./api";
 import { LAYER_TYPES } from "./handcraft";
 
 /** `L3` = hidden layer 3; `G3` = the gap before layer 3 (`G{n}` = the slot before the head). */
@@ -72,7 +72,7 @@ export function possibleOps(keys: SelKey[], position: number): Operation[] {
 export interface PositionOptions {
   ops: Operation[];
   types: LayerType[];
-  values: Partial<Record<Hyperparameter, (number | string)[]>>;
+  values: Partial<Record<Hyperparameter, HValue[]>>;
 }
 
 export function defaultOptions(): PositionOptions {
@@ -80,10 +80,10 @@ export function defaultOptions(): PositionOptions {
 }
 
 /** Every grid value per hyperparameter (over all layer types), numbers ascending. */
-export function gridValues(grids: Grids): Partial<Record<Hyperparameter, (number | string)[]>> {
-  const out: Partial<Record<Hyperparameter, (number | string)[]>> = {};
+export function gridValues(grids: Grids): Partial<Record<Hyperparameter, HValue[]>> {
+  const out: Partial<Record<Hyperparameter, HValue[]>> = {};
   for (const perType of Object.values(grids)) {
-    for (const [hp, values] of Object.entries(perType ?? {}) as [Hyperparameter, (number | string)[]][]) {
+    for (const [hp, values] of Object.entries(perType ?? {}) as [Hyperparameter, HValue[]][]) {
       const list = (out[hp] ??= []);
       for (const v of values) if (!list.includes(v)) list.push(v);
     }
@@ -93,14 +93,14 @@ export function gridValues(grids: Grids): Partial<Record<Hyperparameter, (number
 }
 
 /** The restriction of one position: only what narrows the defaults is written. */
-export function restrictionFor(opts: PositionOptions, possible: Operation[], all: Partial<Record<Hyperparameter, (number | string)[]>>): Restriction {
+export function restrictionFor(opts: PositionOptions, possible: Operation[], all: Partial<Record<Hyperparameter, HValue[]>>): Restriction {
   const r: Restriction = {};
   const ops = OPERATIONS.filter((o) => possible.includes(o) && opts.ops.includes(o));
   if (ops.length !== OPERATIONS.length) r.ops = ops;
   const types = LAYER_TYPES.filter((t) => opts.types.includes(t));
   if (types.length !== LAYER_TYPES.length) r.types = types;
   const values: Restriction["values"] = {};
-  for (const [hp, chosen] of Object.entries(opts.values) as [Hyperparameter, (number | string)[]][]) {
+  for (const [hp, chosen] of Object.entries(opts.values) as [Hyperparameter, HValue[]][]) {
     const grid = all[hp] ?? [];
     const kept = grid.filter((v) => chosen.includes(v));
     if (kept.length < grid.length) values[hp] = kept;

@@ -6,7 +6,7 @@ import {
 import { model, overview, session } from "../test/fixtures";
 
 describe("viewPoints", () => {
-  const ov = overview([model(1), model(2), model(3, { valAccuracy: null, perClassAccuracy: null, status: "queued" })]);
+  const ov = overview([model(1), model(2), model(3, { val_accuracy: null, per_class_accuracy: null, status: "queued" })]);
   it("places MDS views at Rust's coordinates, shaded by validation accuracy, without untrained models", () => {
     const pts = viewPoints(ov, "prediction", null);
     expect(pts).toEqual([
@@ -41,7 +41,7 @@ describe("axis ticks", () => {
 });
 
 describe("drawer sorting", () => {
-  const ms = [model(1, { valAccuracy: 0.7, params: 500 }), model(2, { valAccuracy: null, params: 100 }), model(3, { valAccuracy: 0.9, params: 300 })];
+  const ms = [model(1, { val_accuracy: 0.7, params: 500 }), model(2, { val_accuracy: null, params: 100 }), model(3, { val_accuracy: 0.9, params: 300 })];
   it("sorts by accuracy with untrained last, either way", () => {
     expect(sortModels(ms, "accuracy", "desc").map((m) => m.id)).toEqual([3, 1, 2]);
     expect(sortModels(ms, "accuracy", "asc").map((m) => m.id)).toEqual([1, 3, 2]);

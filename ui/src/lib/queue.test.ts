@@ -3,7 +3,7 @@ import type { JobStatus, QueueJob } from "./api";
 import { dropIndex, estimate, historyRows, sparkPath, stepIndex } from "./queue";
 
 const job = (id: number, position: number, status: JobStatus = "queued", over: Partial<QueueJob> = {}): QueueJob => ({
-  id, modelId: id, position, status, epochs: 4, epochsDone: 0, progress: [], error: null, ...over,
+  id, model_id: id, position, status, epochs: 4, epochs_done: 0, progress: [], error: null, ...over,
 });
 
 // running 1; queued 2, 3, 4, 5 in that order; done 6
@@ -39,7 +39,7 @@ describe("queue presentation", () => {
     expect(sparkPath([2, 1, 0], 10, 10)).toBe("M0 0 L5 5 L10 10");
     const m = (s: number) => ({ epoch: 1, train_loss: 1, train_accuracy: 0, val_loss: 1, val_accuracy: 0, seconds: s });
     expect(estimate(job(9, 9), undefined, 10)).toBe(40);
-    expect(estimate(job(9, 9, "running", { epochsDone: 1, progress: [m(10)] }), undefined, 10)).toBe(30);
+    expect(estimate(job(9, 9, "running", { epochs_done: 1, progress: [m(10)] }), undefined, 10)).toBe(30);
     expect(estimate(job(9, 9, "running"), { jobId: 9, epoch: 1, epochs: 4, batch: 1, batches: 2, eta: 12 }, 10)).toBe(12);
     expect(estimate(job(9, 9, "done"), undefined, 10)).toBeNull();
   });

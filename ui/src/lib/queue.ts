@@ -60,7 +60,7 @@ export function secondsPerEpoch(jobs: QueueJob[]): number | null {
 
 /** Time left for a job: the trainer's estimate while running, measured speed × epochs while queued. */
 export function estimate(job: QueueJob, live: LiveProgress | undefined, perEpoch: number | null): number | null {
-  if (job.status === "running") return live?.eta ?? (perEpoch !== null ? perEpoch * Math.max(0, job.epochs - job.epochsDone) : null);
+  if (job.status === "running") return live?.eta ?? (perEpoch !== null ? perEpoch * Math.max(0, job.epochs - job.epochs_done) : null);
   if (job.status === "queued") return perEpoch !== null ? perEpoch * job.epochs : null;
   return null;
 }

@@ -1,25 +1,11 @@
 // Visual encoding of SNAC chips (spec §7). Pure presentation: the layers' facts (output shapes,
 // tensor sizes, parameters) arrive from Rust; this only maps them to colours and lengths.
 
-/** One hidden layer as the Rust side describes it. */
-export interface SnacLayer {
-  type: "conv2d" | "maxpool2d" | "avgpool2d" | "dense" | "activation" | "dropout";
-  /** `conv2d(k3,f32)` etc., from Rust's Display. */
-  text: string;
-  /** Output shape `[h, w, c]` or `[n]`. */
-  output: number[];
-  /** h·w·c (or n) of the output. */
-  tensorSize: number;
-  params: number;
-  function?: "relu" | "tanh" | "sigmoid";
-}
+import type { Snac, SnacLayer } from "./bindings";
 
-/** A model's chain: input shape, hidden layers, classifier head. */
-export interface SnacModel {
-  input: number[];
-  layers: SnacLayer[];
-  head: { classes: number; params: number; tensorSize: number };
-}
+export type { SnacLayer } from "./bindings";
+/** A model's chain as Rust describes it: input shape, hidden layers, classifier head. */
+export type SnacModel = Snac;
 
 export const chipColour: Record<SnacLayer["type"] | "head", string> = {
   conv2d: "#fbb4ae",

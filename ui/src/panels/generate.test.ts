@@ -27,7 +27,7 @@ const SPACE = {
   post_dense: {},
 };
 
-const child = (hash: string, deltaParams: number): ChildPreview => ({ architecture: {}, snac: snac(1), params: 1000 + deltaParams, hash, changes: [`removed ${hash}`], deltaParams });
+const child = (hash: string, delta_params: number): ChildPreview => ({ architecture: {}, snac: snac(1), params: 1000 + delta_params, hash, changes: [`removed ${hash}`], delta_params });
 
 async function openInspected(models = [model(1, { architecture: ARCH, snac: snac(2) })]) {
   handlers.overview = () => overview(models);
@@ -57,9 +57,9 @@ describe("Generate Models", () => {
 
   it("previews ablations of the selected layer, then queues the same request", async () => {
     await openInspected();
-    const preview: GenerationPreview = { children: [child("a", -160), child("b", 40)], skipped: [{ layer: 1, reason: "would not fit" }], droppedOverBudget: 0 };
+    const preview: GenerationPreview = { children: [child("a", -160), child("b", 40)], skipped: [{ layer: 1, reason: "would not fit" }], dropped_over_budget: 0 };
     handlers.preview_ablations_of = () => preview;
-    handlers.queue_ablations = () => ({ models: [7, 8], skipped: [{ layer: 1, reason: "would not fit" }], droppedOverBudget: 0 });
+    handlers.queue_ablations = () => ({ models: [7, 8], skipped: [{ layer: 1, reason: "would not fit" }], dropped_over_budget: 0 });
     const { container } = render(GenerateModels);
     await fireEvent.click(container.querySelector("#gen-mode-ablations")!);
     await fireEvent.click(container.querySelector('[data-sel="L0"]')!);
@@ -77,8 +77,8 @@ describe("Generate Models", () => {
 
   it("sends variation restrictions of the selected positions with the seed shown", async () => {
     await openInspected();
-    handlers.preview_variations_of = () => ({ children: [child("v", 10)], skipped: [], droppedOverBudget: 1 });
-    handlers.queue_variations = () => ({ models: [9], skipped: [], droppedOverBudget: 1 });
+    handlers.preview_variations_of = () => ({ children: [child("v", 10)], skipped: [], dropped_over_budget: 1 });
+    handlers.queue_variations = () => ({ models: [9], skipped: [], dropped_over_budget: 1 });
     const { container } = render(GenerateModels);
     await fireEvent.click(container.querySelector("#gen-mode-variations")!);
     await waitFor(() => expect(hand.grids.dense).toBeDefined());
@@ -165,11 +165,11 @@ describe("Handcrafted editor", () => {
 
 describe("Queue actions", () => {
   const jobs: QueueJob[] = [
-    { id: 10, modelId: 1, position: 1, status: "running", epochs: 4, epochsDone: 1, progress: [], error: null },
-    { id: 11, modelId: 1, position: 2, status: "queued", epochs: 4, epochsDone: 0, progress: [], error: null },
-    { id: 12, modelId: 1, position: 3, status: "queued", epochs: 4, epochsDone: 0, progress: [], error: null },
-    { id: 13, modelId: 1, position: 4, status: "queued", epochs: 4, epochsDone: 0, progress: [], error: null },
-    { id: 14, modelId: 1, position: 0, status: "failed", epochs: 4, epochsDone: 0, progress: [], error: "boom" },
+    { id: 10, model_id: 1, position: 1, status: "running", epochs: 4, epochs_done: 1, progress: [], error: null },
+    { id: 11, model_id: 1, position: 2, status: "queued", epochs: 4, epochs_done: 0, progress: [], error: null },
+    { id: 12, model_id: 1, position: 3, status: "queued", epochs: 4, epochs_done: 0, progress: [], error: null },
+    { id: 13, model_id: 1, position: 4, status: "queued", epochs: 4, epochs_done: 0, progress: [], error: null },
+    { id: 14, model_id: 1, position: 0, status: "failed", epochs: 4, epochs_done: 0, progress: [], error: "boom" },
   ];
 
   it("drops a queued job before another at the right index, cancels, retries and pauses", async () => {

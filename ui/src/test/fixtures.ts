@@ -4,30 +4,30 @@ import type { SnacModel } from "../lib/snac";
 
 export function snac(layers = 2): SnacModel {
   const all: SnacModel["layers"] = [
-    { type: "conv2d", text: "conv2d(k3,f16)", output: [26, 26, 16], tensorSize: 10816, params: 160 },
-    { type: "activation", text: "activation(relu)", output: [26, 26, 16], tensorSize: 10816, params: 0, function: "relu" },
-    { type: "maxpool2d", text: "maxpool2d(2)", output: [13, 13, 16], tensorSize: 2704, params: 0 },
-    { type: "dense", text: "dense(64)", output: [64], tensorSize: 64, params: 173120 },
+    { type: "conv2d", text: "conv2d(k3,f16)", output: [26, 26, 16], tensor_size: 10816, params: 160 },
+    { type: "activation", text: "activation(relu)", output: [26, 26, 16], tensor_size: 10816, params: 0, function: "relu" },
+    { type: "maxpool2d", text: "maxpool2d(2)", output: [13, 13, 16], tensor_size: 2704, params: 0 },
+    { type: "dense", text: "dense(64)", output: [64], tensor_size: 64, params: 173120 },
   ];
-  return { input: [28, 28, 1], layers: all.slice(0, layers), head: { classes: 3, params: 650, tensorSize: 3 } };
+  return { input: [28, 28, 1], layers: all.slice(0, layers), head: { classes: 3, params: 650, tensor_size: 3 } };
 }
 
 export const CLASSES = ["face", "pear", "nose"];
 
 export function session(over: Partial<SessionInfo> = {}): SessionInfo {
-  return { id: 1, name: "Sketches", dataset: "sketches", classes: CLASSES, models: 3, trained: 3, finished: 3, pending: 0, createdAt: 0, ...over };
+  return { id: 1, name: "Sketches", dataset: "sketches", classes: CLASSES, models: 3, trained: 3, finished: 3, pending: 0, best: null, created_at: 0, ...over };
 }
 
 export function model(id: number, over: Partial<ModelView> = {}): ModelView {
   return {
     id, hash: `h${id}`, origin: "sampled", parent: null, changes: [], params: 1000 * id, summary: "", architecture: {},
-    snac: snac(2), job: id, status: "done", epochs: 10, epochsDone: 10, valAccuracy: 0.5 + id / 100, trainAccuracy: 0.6,
-    perClassAccuracy: [0.9, 0.5, 0.1], ...over,
+    snac: snac(2), job: id, status: "done", epochs: 10, epochs_done: 10, val_accuracy: 0.5 + id / 100, train_accuracy: 0.6,
+    per_class_accuracy: [0.9, 0.5, 0.1], ...over,
   };
 }
 
 export function overview(models: ModelView[], over: Partial<Overview> = {}): Overview {
-  const trained = models.filter((m) => m.valAccuracy !== null);
+  const trained = models.filter((m) => m.val_accuracy !== null);
   return {
     session: session({
       models: models.length,
@@ -38,7 +38,7 @@ export function overview(models: ModelView[], over: Partial<Overview> = {}): Ove
     models,
     prediction: { view: "prediction", ids: trained.map((m) => m.id), coords: trained.map((m, i) => [i, i * 0.5]), stress: 0.1 },
     structure: { view: "structure", ids: trained.map((m) => m.id), coords: trained.map((m, i) => [-i, i]), stress: 0.2 },
-    size: { view: "size", ids: trained.map((m) => m.id), coords: trained.map((m) => [m.valAccuracy!, Math.log10(m.params)]), stress: 0 },
+    size: { view: "size", ids: trained.map((m) => m.id), coords: trained.map((m) => [m.val_accuracy!, Math.log10(m.params)]), stress: 0 },
     pareto: trained.map((m) => m.id),
     ...over,
   };

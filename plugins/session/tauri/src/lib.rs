@@ -1,36 +1,26 @@
-//! Tauri plugin `remap-session`: REMAP's sessions for the window — create, list, rename,
-//! delete; the Model Overview's models and maps; the Inspector's details; the Drawer; the
-//! training queue, trained in the background with its events sent as `remap://queue`.
-//! The work is done by `remap-session` and `remap-store`; this crate only translates.
+//! Tauri plugin `remap-session`: REMAP for the window. Each command hands its arguments to
+//! one use case of [`remap_session::App`] (sessions, the Model Overview, the Inspector, the
+//! Drawer, generation, the queue, export); the queue trains in the background and its events
+//! reach the window as [`QUEUE_EVENT`]. No logic lives here.
 
 mod commands;
 mod error;
-mod export;
-mod generate;
-mod queue;
-mod state;
-mod views;
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
-use remap_session::TrainerRunner;
-use remap_store::{Location, RunUntil, Scheduler, SchedulerConfig, Store, default_worker_id};
+use remap_session::App;
+use remap_store::{Location, RunUntil, SchedulerConfig, Store, default_worker_id};
 use tauri::plugin::{Builder, TauriPlugin};
 use tauri::{Emitter, Manager, RunEvent, Runtime};
 use tokio::sync::broadcast::error::RecvError;
 
 pub use error::Error;
-pub use generate::{ChildPreview, GenerationPreview, Queued};
-pub use queue::QueueState;
-pub use state::{Remap, RemapState};
-pub use views::*;
 
 /// The event that carries every [`remap_store::QueueEvent`] to the window.
 pub const QUEUE_EVENT: &str = "remap://queue";
 
-/// The plugin, with the database `remap.db` (and its files) in `data_dir`. The queue starts
-/// training at once, resuming whatever an earlier run of the app left unfinished.
+/// The plugin, with the database `remap.db` (and its files) and `ui.json` in `data_dir`.
+/// The queue starts training at once, resuming whatever an earlier run left unfinished.
 pub fn init<R: Runtime>(data_dir: PathBuf) -> TauriPlugin<R> {
     Builder::new("remap-session")
         .invoke_handler(tauri::generate_handler![
@@ -47,66 +37,54 @@ pub fn init<R: Runtime>(data_dir: PathBuf) -> TauriPlugin<R> {
             commands::remove_from_drawer,
             commands::compare,
             commands::queue,
-            generate::preview_ablations_of,
-            generate::queue_ablations,
-            generate::search_space,
-            generate::preview_variations_of,
-            generate::queue_variations,
-            generate::queue_handcrafted,
-            generate::templates,
-            generate::save_template,
-            generate::delete_template,
-            queue::queue_status,
-            queue::move_job,
-            queue::cancel_job,
-            queue::retry_job,
-            queue::pause_queue,
-            queue::resume_queue,
-            export::export_model
+            commands::preview_ablations_of,
+            commands::queue_ablations,
+            commands::search_space,
+            commands::preview_variations_of,
+            commands::queue_variations,
+            commands::queue_handcrafted,
+            commands::templates,
+            commands::save_template,
+            commands::delete_template,
+            commands::queue_status,
+            commands::move_job,
+            commands::cancel_job,
+            commands::retry_job,
+            commands::pause_queue,
+            commands::resume_queue,
+            commands::export_model,
+            commands::check_architecture
         ])
         .setup(move |app, _api| {
             let location = Location::Sqlite(data_dir.join("remap.db"));
             let store = tauri::async_runtime::block_on(Store::open(&location))?;
             tracing::info!(database = %location.display(), "store opened");
-            let runner = TrainerRunner::new();
-            let scheduler = Scheduler::new(
-                store.clone(),
-                Arc::new(runner.clone()),
-                SchedulerConfig::new(default_worker_id()),
-            );
-            forward_events(app.clone(), &scheduler);
-            let remap = Arc::new(Remap::new(
-                store,
-                scheduler.clone(),
-                runner,
-                data_dir.clone(),
-            ));
-            if remap.queue_paused() {
-                tracing::info!("the queue stays paused, as it was when REMAP closed");
-                scheduler.pause();
-            }
+            let remap = App::new(store, SchedulerConfig::new(default_worker_id()))
+                .with_ui_state(data_dir.join("ui.json"));
+            forward_events(app.clone(), &remap);
+            let trainer = remap.clone();
             tauri::async_runtime::spawn(async move {
-                if let Err(error) = scheduler.run(RunUntil::Stopped).await {
+                if let Err(error) = trainer.train(RunUntil::Stopped).await {
                     tracing::error!(%error, "the training queue stopped");
                 }
             });
-            app.manage::<RemapState>(remap);
+            app.manage(remap);
             Ok(())
         })
         .on_event(|app, event| {
             if let RunEvent::Exit = event
-                && let Some(state) = app.try_state::<RemapState>()
+                && let Some(remap) = app.try_state::<App>()
             {
                 // Running jobs go back to the queue and resume from their last epoch next time.
-                state.scheduler.stop();
+                remap.stop();
             }
         })
         .build()
 }
 
 /// Sends every queue event to the window as [`QUEUE_EVENT`].
-fn forward_events<R: Runtime>(app: tauri::AppHandle<R>, scheduler: &Scheduler) {
-    let mut events = scheduler.subscribe();
+fn forward_events<R: Runtime>(app: tauri::AppHandle<R>, remap: &App) {
+    let mut events = remap.scheduler().subscribe();
     tauri::async_runtime::spawn(async move {
         loop {
             match events.recv().await {

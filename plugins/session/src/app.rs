@@ -1,0 +1,87 @@
+//! [`App`]: REMAP's application — the session database, the training queue with its burn
+//! trainer, and the small state the window keeps between starts. The window's Tauri plugin
+//! and the `remap` CLI each hold one and call its use cases (the `impl App` blocks of
+//! `sessions.rs`, `overview.rs`, `inspect.rs`, `queue.rs`, `generate.rs`, `handcraft.rs` and
+//! `export.rs`), translating only arguments and results.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use remap_store::{Scheduler, SchedulerConfig, Session, Store};
+use remap_training::Dataset;
+
+use crate::data::DataCache;
+use crate::error::SessionError;
+use crate::runner::TrainerRunner;
+use crate::ui_state::{UiState, UiStateFile};
+
+/// The application layer shared by the window and the CLI.
+#[derive(Clone)]
+pub struct App {
+    scheduler: Scheduler,
+    runner: TrainerRunner,
+    ui_state: Option<Arc<UiStateFile>>,
+}
+
+impl App {
+    /// An app over `store` whose queue trains with `config` (it trains only once
+    /// [`App::train`] runs).
+    pub fn new(store: Store, config: SchedulerConfig) -> Self {
+        let runner = TrainerRunner::new();
+        let scheduler = Scheduler::new(store, Arc::new(runner.clone()), config);
+        App {
+            scheduler,
+            runner,
+            ui_state: None,
+        }
+    }
+
+    /// Remembers the window's state (last session shown, queue paused) in `path`
+    /// (`ui.json` in the data directory); a queue paused when the app closed stays paused.
+    pub fn with_ui_state(mut self, path: PathBuf) -> Self {
+        let file = UiStateFile::new(path);
+        if file.read().queue_paused {
+            tracing::info!("the queue stays paused, as it was when REMAP closed");
+            self.scheduler.pause();
+        }
+        self.ui_state = Some(Arc::new(file));
+        self
+    }
+
+    pub fn store(&self) -> &Store {
+        self.scheduler.store()
+    }
+
+    /// The training queue (subscribe to it for [`remap_store::QueueEvent`]s).
+    pub fn scheduler(&self) -> &Scheduler {
+        &self.scheduler
+    }
+
+    /// The data sets loaded so far (shared with the trainer).
+    pub fn data(&self) -> &DataCache {
+        self.runner.data()
+    }
+
+    /// The session's data set, loaded once per process, off the async runtime's threads.
+    pub(crate) async fn dataset(&self, session: &Session) -> Result<Arc<Dataset>, SessionError> {
+        let (cache, session) = (self.data().clone(), session.clone());
+        tokio::task::spawn_blocking(move || cache.get(&session))
+            .await
+            .map_err(|e| SessionError::Invalid(format!("loading the data set crashed: {e}")))?
+    }
+
+    /// The recorded window state (the default where none is kept).
+    pub(crate) fn ui_state(&self) -> UiState {
+        self.ui_state
+            .as_ref()
+            .map(|file| file.read())
+            .unwrap_or_default()
+    }
+
+    /// Changes the recorded window state (written only when it changes).
+    pub(crate) fn update_ui_state(&self, change: impl FnOnce(&mut UiState)) {
+        if let Some(file) = &self.ui_state {
+            file.update(change);
+        }
+    }
+}

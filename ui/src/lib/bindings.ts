@@ -1,0 +1,452 @@
+// Generated from REMAP's Rust types by ts-rs (src-tauri/tests/bindings.rs).
+// Do not edit: change the Rust type and run `make bindings`.
+
+/**
+ * What to ablate.
+ */
+export type AblationRequest = { 
+/**
+ * Hidden-layer indices to remove one at a time; `None` means every hidden layer.
+ */
+layers?: Array<number> | null, 
+/**
+ * Children with more parameters are not returned (counted in `dropped_over_budget`).
+ */
+max_params?: number | null, 
+/**
+ * Hashes of models the session already has; children equal to one are skipped.
+ */
+existing?: Array<string>, };
+
+/**
+ * An activation function.
+ */
+export type Activation = "relu" | "tanh" | "sigmoid";
+
+/**
+ * One row: indices into the first (`a`) and second (`b`) chain, `None` for a gap.
+ */
+export type AlignedRow = { kind: RowKind, a: number | null, b: number | null, };
+
+/**
+ * What the app knows about itself (the header and the About dialog show it).
+ */
+export type AppInfo = { version: string, data_dir: string, device: string, licence: string, credits: Array<Credit>, };
+
+/**
+ * The verdict on an architecture: its shapes and parameters, or why it is invalid.
+ */
+export type ArchitectureCheck = { valid: true, params: number, hash: string, summary: string, 
+/**
+ * The hidden layers, then the head.
+ */
+layers: Array<LayerCheck>, } | { valid: false, error: string, 
+/**
+ * The hidden layer the error is about, if any.
+ */
+layer: number | null, };
+
+/**
+ * A generated child before it is stored.
+ */
+export type ChildPreview = { architecture: unknown, snac: Snac, params: number, hash: string, changes: Array<string>, 
+/**
+ * Child − parent parameters.
+ */
+delta_params: number, };
+
+/**
+ * A few held-out images of one class, as `data:image/png;base64,…` URLs.
+ */
+export type ClassSamples = { name: string, images: Array<string>, };
+
+/**
+ * Two models side by side: aligned layers and what changed (b − a).
+ */
+export type Comparison = { a: ModelView, b: ModelView, rows: Array<AlignedRow>, delta_params: number, delta_accuracy: number | null, delta_per_class: Array<number | null>, classes: Array<string>, };
+
+/**
+ * One credited dependency.
+ */
+export type Credit = { 
+/**
+ * The project's name as its authors write it.
+ */
+name: string, 
+/**
+ * The locked version, or `None` for system libraries the package depends on.
+ */
+version: string | null, 
+/**
+ * What REMAP uses it for.
+ */
+purpose: string, 
+/**
+ * SPDX licence expression.
+ */
+licence: string, };
+
+/**
+ * What one epoch of training measured (spec §5).
+ */
+export type EpochMetrics = { 
+/**
+ * 1-based.
+ */
+epoch: number, train_loss: number, train_accuracy: number, val_loss: number, val_accuracy: number, seconds: number, };
+
+/**
+ * What a generation request would make.
+ */
+export type GenerationPreview = { children: Array<ChildPreview>, skipped: Array<Skipped>, dropped_over_budget: number, };
+
+/**
+ * Hyperparameter grids: for each layer type, the values each of its hyperparameters is
+ * drawn from (uniformly).
+ */
+export type Grids = { [key in LayerKind]?: { [key in Hyperparameter]?: Array<HValue> } };
+
+/**
+ * One hyperparameter value: a whole number, a dropout rate or an activation function.
+ */
+export type HValue = number | number | Activation;
+
+/**
+ * A hyperparameter of some layer type. `size` and `stride` are shared by both pools
+ * (and `stride` by conv2d), so one restriction applies to all layers that have it.
+ */
+export type Hyperparameter = "kernel" | "filters" | "size" | "stride" | "units" | "function" | "rate";
+
+/**
+ * A queue job's state.
+ */
+export type JobStatus = "queued" | "running" | "done" | "failed" | "cancelled" | "diverged";
+
+/**
+ * One layer's output shape and parameters, as the architecture crate infers them.
+ */
+export type LayerCheck = { type: string, output: Array<number>, params: number, };
+
+/**
+ * The type of a layer without its hyperparameters.
+ */
+export type LayerKind = "conv2d" | "maxpool2d" | "avgpool2d" | "dense" | "activation" | "dropout";
+
+/**
+ * The Model Inspector's facts about one model.
+ */
+export type ModelDetail = { model: ModelView, parent: ModelView | null, classes: Array<string>, 
+/**
+ * Finished epochs (so far, for a job still training).
+ */
+epochs: Array<EpochMetrics>, 
+/**
+ * `confusion[true][predicted]` counts on the held-out images.
+ */
+confusion: Array<Array<number>> | null, 
+/**
+ * Validation accuracy per log₁₀ parameters, once trained.
+ */
+accuracy_per_log_params: number | null, device: string | null, error: string | null, };
+
+/**
+ * A model and its validation accuracy.
+ */
+export type ModelScoreView = { model: number, val_accuracy: number, };
+
+/**
+ * One model with its latest job and result.
+ */
+export type ModelView = { id: number, hash: string, origin: Origin, parent: number | null, 
+/**
+ * Change texts relative to the parent (e.g. "removed conv2d(k3,f32) at 2").
+ */
+changes: Array<string>, params: number, summary: string, 
+/**
+ * The architecture JSON (spec §2).
+ */
+architecture: unknown, snac: Snac, job: number | null, status: JobStatus | null, epochs: number, epochs_done: number, val_accuracy: number | null, train_accuracy: number | null, 
+/**
+ * Held-out accuracy per class (label order) once trained.
+ */
+per_class_accuracy: Array<number> | null, };
+
+/**
+ * What "new session" asks for; unset options take REMAP's defaults.
+ */
+export type NewSessionRequest = { name: string, 
+/**
+ * `sketches`, `quickdraw:DIR`, `cifar10:DIR`, `mnist:DIR` or `folder:DIR`.
+ */
+dataset: string, 
+/**
+ * Initial models (distinct architectures).
+ */
+models?: number | null, 
+/**
+ * Epochs each initial model trains (early stopping may end sooner).
+ */
+epochs?: number | null, 
+/**
+ * Seed of sampling and training.
+ */
+seed?: number | null, 
+/**
+ * Batch size (default: 256 up to 28×28 images, 32 above).
+ */
+batch?: number | null, 
+/**
+ * `auto`, `cpu` or `gpu`.
+ */
+device?: string | null, 
+/**
+ * Keep only these classes, labelled in this order.
+ */
+classes?: Array<string> | null, 
+/**
+ * Keep the first N images of each class.
+ */
+limit?: number | null, 
+/**
+ * Generated sketches per class (sketches only).
+ */
+per_class?: number | null, 
+/**
+ * Generation seed of the sketches.
+ */
+data_seed?: number | null, 
+/**
+ * A built-in search space (`remap-2019`) or a JSON/TOML search-space file.
+ */
+space?: string | null, 
+/**
+ * Sampled models have at most this many parameters.
+ */
+max_params?: number | null, };
+
+/**
+ * An edit a variation may make at a position.
+ */
+export type Operation = "insert" | "remove" | "replace" | "reparametrize";
+
+/**
+ * How a model came to be.
+ */
+export type Origin = "sampled" | "ablation" | "variation" | "handcrafted";
+
+/**
+ * Everything the Model Overview needs at once.
+ */
+export type Overview = { session: SessionInfo, models: Array<ModelView>, prediction: OverviewLayout, structure: OverviewLayout, size: OverviewLayout, 
+/**
+ * Ids on the Pareto front of accuracy against parameters, by increasing parameters.
+ */
+pareto: Array<number>, };
+
+/**
+ * A 2-D map of the trained models (only models with results are placed).
+ */
+export type OverviewLayout = { view: OverviewView, ids: Array<number>, coords: Array<[number, number]>, stress: number, };
+
+/**
+ * Which map of the overview.
+ */
+export type OverviewView = "prediction" | "structure" | "size";
+
+/**
+ * An event of the queue, sent on a tokio broadcast channel.
+ */
+export type QueueEvent = { "type": "job", job_id: number, session_id: number, model_id: number, status: JobStatus, error: string | null, } | { "type": "reordered", session_id: number, } | { "type": "epoch", job_id: number, metrics: EpochMetrics, epochs: number, eta_seconds: number | null, } | { "type": "batch", job_id: number, epoch: number, epochs: number, batch: number, batches: number, eta_seconds: number | null, } | { "type": "paused" } | { "type": "resumed" } | { "type": "idle" };
+
+/**
+ * A queue job, for the Queue tab.
+ */
+export type QueueJob = { id: number, model_id: number, position: number, status: JobStatus, epochs: number, epochs_done: number, progress: Array<EpochMetrics>, error: string | null, };
+
+/**
+ * Whether the queue is paused, and what it trains now.
+ */
+export type QueueState = { paused: boolean, running: Array<number>, };
+
+/**
+ * What a generation request stored and queued.
+ */
+export type Queued = { 
+/**
+ * The new models, in generation order.
+ */
+models: Array<QueuedModel>, skipped: Array<Skipped>, dropped_over_budget: number, };
+
+/**
+ * A model just stored and queued.
+ */
+export type QueuedModel = { id: number, job: number, hash: string, origin: Origin, parent: number | null, params: number, changes: Array<string>, architecture: unknown, };
+
+/**
+ * What may be done at one position. Empty or absent fields allow everything.
+ */
+export type Restriction = { 
+/**
+ * Allowed operations; `None` allows all four.
+ */
+ops?: Array<Operation> | null, 
+/**
+ * Layer types an insert or replace may create; `None` allows every type.
+ */
+types?: Array<LayerKind> | null, 
+/**
+ * Allowed values per hyperparameter, for new layers and reparametrizing; a
+ * hyperparameter not named may take any value of its grid.
+ */
+values?: { [key in Hyperparameter]?: Array<HValue> }, };
+
+/**
+ * How one aligned row relates the two chains.
+ */
+export type RowKind = "same" | "changed" | "inserted" | "removed";
+
+/**
+ * A complete search space: grids plus the pre-dense and post-dense transition tables.
+ *
+ * Serialises to (and deserialises from, with validation) the file format:
+ * `{"name", "grids": {"conv2d": {"kernel": [1,3,5], …}, …}, "pre_dense": {"start": [...],
+ * "conv2d": [...], …}, "post_dense": {"dense": [...], …}}`.
+ */
+export type SearchSpace = { name: string, grids: Grids, pre_dense: { [key in string]: Array<string> }, post_dense: { [key in string]: Array<string> }, };
+
+/**
+ * A session as the session list shows it.
+ */
+export type SessionInfo = { id: number, name: string, 
+/**
+ * `sketches`, `quickdraw:DIR`, `cifar10:DIR`, `mnist:DIR` or `folder:DIR`.
+ */
+dataset: string, 
+/**
+ * The classes, when known without loading the data set.
+ */
+classes: Array<string>, models: number, 
+/**
+ * Models whose training finished successfully.
+ */
+trained: number, 
+/**
+ * Models whose job has ended in any way (done, failed, diverged, cancelled).
+ */
+finished: number, 
+/**
+ * Models queued or training now.
+ */
+pending: number, 
+/**
+ * The trained model with the best validation accuracy, if any.
+ */
+best: ModelScoreView | null, 
+/**
+ * Unix milliseconds.
+ */
+created_at: number, };
+
+/**
+ * A child that was not produced, and why.
+ */
+export type Skipped = { 
+/**
+ * The parent's layer the child was about (for ablations), if any.
+ */
+layer: number | null, 
+/**
+ * Why it was not produced.
+ */
+reason: string, };
+
+/**
+ * A whole chain: input shape, hidden layers, head.
+ */
+export type Snac = { input: Array<number>, layers: Array<SnacLayer>, head: SnacHead, };
+
+/**
+ * The classifier head of a SNAC.
+ */
+export type SnacHead = { classes: number, params: number, tensor_size: number, };
+
+/**
+ * One hidden layer of a SNAC.
+ */
+export type SnacLayer = { 
+/**
+ * The layer's `type` (`conv2d`, `maxpool2d`, …).
+ */
+type: LayerKind, 
+/**
+ * `conv2d(k3,f32)` etc.
+ */
+text: string, 
+/**
+ * `[h, w, c]` or `[n]`.
+ */
+output: Array<number>, 
+/**
+ * Elements of the output tensor (sets the chip's length).
+ */
+tensor_size: number, params: number, 
+/**
+ * The activation function, for activation layers.
+ */
+function?: Activation, };
+
+/**
+ * A handcrafted architecture template.
+ */
+export type Template = { name: string, architecture: unknown, updated_at: number, };
+
+/**
+ * What variations to make.
+ */
+export type VariationRequest = { 
+/**
+ * Number of children (REMAP's slider: 1–20).
+ */
+count?: number, 
+/**
+ * K: each child gets Uniform{1..K} changes (REMAP's slider: 1–5).
+ */
+max_changes?: number, 
+/**
+ * Seed of the random draws.
+ */
+seed?: number, 
+/**
+ * Positions that may change: hidden-layer indices, and the parent's layer count for
+ * the slot before the head (insert only). `None` means all of them.
+ */
+layers?: Array<number> | null, 
+/**
+ * The restriction of every position not in `per_layer`.
+ */
+restriction?: Restriction, 
+/**
+ * Restrictions of single positions (parent indices), replacing `restriction` there.
+ */
+per_layer?: { [key in number]: Restriction }, 
+/**
+ * Children with more parameters are not returned (counted in `dropped_over_budget`).
+ */
+max_params?: number | null, 
+/**
+ * Hashes of models the session already has; no child equals one of them.
+ */
+existing?: Array<string>, 
+/**
+ * Re-draws of one child before it is reported as not made.
+ */
+max_attempts?: number, };
+
+/**
+ * One file an export wrote.
+ */
+export type WrittenFile = { 
+/**
+ * `json`, `safetensors`, `onnx`, `pytorch` or `card`.
+ */
+format: string, path: string, bytes: number, };
