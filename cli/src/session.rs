@@ -275,9 +275,16 @@ async fn train(args: RunArgs) -> Result<ExitCode> {
         info.trained,
         info.models,
         info.best
-            .map(|b| format!(", best validation accuracy {:.4} (model {})", b.val_accuracy, b.model))
+            .map(|b| format!(
+                ", best validation accuracy {:.4} (model {})",
+                b.val_accuracy, b.model
+            ))
             .unwrap_or_default(),
-        if interrupted.load(Ordering::SeqCst) { "; interrupted" } else { "" }
+        if interrupted.load(Ordering::SeqCst) {
+            "; interrupted"
+        } else {
+            ""
+        }
     );
     app.store().clone().close().await?;
     Ok(ExitCode::SUCCESS)
@@ -396,7 +403,11 @@ async fn status(args: StatusArgs) -> Result<ExitCode> {
             row.summary
         );
     }
-    let counts: Vec<String> = status.counts.iter().map(|(s, n)| format!("{n} {s}")).collect();
+    let counts: Vec<String> = status
+        .counts
+        .iter()
+        .map(|(s, n)| format!("{n} {s}"))
+        .collect();
     let info = &status.session;
     eprintln!(
         "session `{}` ({}): {} models; {}",
@@ -443,7 +454,10 @@ async fn ablate(args: AblateArgs) -> Result<ExitCode> {
         max_params: args.max_params,
         existing: Vec::new(),
     };
-    report(&app.queue_ablations(args.model, &request).await?, args.model)
+    report(
+        &app.queue_ablations(args.model, &request).await?,
+        args.model,
+    )
 }
 
 async fn vary(args: VaryArgs) -> Result<ExitCode> {
@@ -469,5 +483,8 @@ async fn vary(args: VaryArgs) -> Result<ExitCode> {
         max_attempts: args.max_attempts,
         ..VariationRequest::default()
     };
-    report(&app.queue_variations(args.model, &request).await?, args.model)
+    report(
+        &app.queue_variations(args.model, &request).await?,
+        args.model,
+    )
 }

@@ -1,8 +1,8 @@
 //! The commands the WebView may call (each allowed by `capabilities/default.json`).
 
 use serde::Serialize;
-use ts_rs::TS;
 use tauri::{AppHandle, State};
+use ts_rs::TS;
 
 use crate::about::{self, Credit};
 use crate::{DataDir, TrainingDevice};

@@ -98,9 +98,18 @@ fn the_uis_types_equal_the_rust_ones() {
 #[test]
 fn the_bindings_name_every_root_once_and_use_no_bigint() {
     let text = generate();
-    for name in ["AppInfo", "SessionInfo", "Overview", "QueueEvent", "SearchSpace"] {
+    for name in [
+        "AppInfo",
+        "SessionInfo",
+        "Overview",
+        "QueueEvent",
+        "SearchSpace",
+    ] {
         let declared = format!("export type {name} = ");
         assert_eq!(text.matches(&declared).count(), 1, "{name} declared once");
     }
-    assert!(!text.contains("bigint"), "64-bit integers reach the UI as numbers");
+    assert!(
+        !text.contains("bigint"),
+        "64-bit integers reach the UI as numbers"
+    );
 }

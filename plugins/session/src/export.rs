@@ -119,7 +119,9 @@ impl crate::App {
             .map_err(|e| SessionError::Invalid(e.to_string()))?;
         let folder = folder.trim();
         if folder.is_empty() {
-            return Err(SessionError::Invalid("choose a folder to export into".into()));
+            return Err(SessionError::Invalid(
+                "choose a folder to export into".into(),
+            ));
         }
         let out = PathBuf::from(folder);
         let model = trained_model(self.store(), model_id).await?;

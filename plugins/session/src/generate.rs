@@ -73,8 +73,8 @@ fn preview(parent_params: u64, generated: Generated) -> Result<GenerationPreview
         .children
         .into_iter()
         .map(|child| {
-            let snac = Snac::of(&child.architecture)
-                .map_err(|e| SessionError::Invalid(e.to_string()))?;
+            let snac =
+                Snac::of(&child.architecture).map_err(|e| SessionError::Invalid(e.to_string()))?;
             Ok(ChildPreview {
                 delta_params: child.params as i64 - parent_params as i64,
                 snac,

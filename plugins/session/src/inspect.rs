@@ -84,8 +84,13 @@ impl App {
                     let images = remap_datasets::sample_images(&data, class as u32, per_class)
                         .into_iter()
                         .map(|image| {
-                            remap_datasets::encode_png(image, data.height, data.width, data.channels)
-                                .map(|png| format!("data:image/png;base64,{}", BASE64.encode(png)))
+                            remap_datasets::encode_png(
+                                image,
+                                data.height,
+                                data.width,
+                                data.channels,
+                            )
+                            .map(|png| format!("data:image/png;base64,{}", BASE64.encode(png)))
                         })
                         .collect::<Result<Vec<_>, _>>()
                         .map_err(|e| SessionError::Invalid(format!("sample images: {e}")))?;

@@ -108,7 +108,10 @@ impl App {
         })
     }
 
-    pub(crate) async fn session_info(&self, session: &Session) -> Result<SessionInfo, SessionError> {
+    pub(crate) async fn session_info(
+        &self,
+        session: &Session,
+    ) -> Result<SessionInfo, SessionError> {
         let rows = model_rows(self.store(), session.id).await?;
         Ok(session_info(session, &rows))
     }
@@ -121,10 +124,19 @@ fn spec_of(request: &NewSessionRequest) -> Result<SessionSpec, SessionError> {
         return Err(SessionError::Invalid("a session needs a name".into()));
     }
     if request.models == Some(0) {
-        return Err(SessionError::Invalid("a session needs at least 1 model".into()));
+        return Err(SessionError::Invalid(
+            "a session needs at least 1 model".into(),
+        ));
     }
     let dataset = request.dataset.trim();
-    let mut spec = SessionSpec::new(name, if dataset.is_empty() { "sketches" } else { dataset });
+    let mut spec = SessionSpec::new(
+        name,
+        if dataset.is_empty() {
+            "sketches"
+        } else {
+            dataset
+        },
+    );
     let defaults = DataOptions::default();
     spec.data = DataOptions {
         classes: request.classes.clone().filter(|c| !c.is_empty()),
@@ -156,9 +168,7 @@ fn spec_of(request: &NewSessionRequest) -> Result<SessionSpec, SessionError> {
 /// The session list's row of `session`, from its model rows.
 fn session_info(session: &Session, rows: &[ModelRow]) -> SessionInfo {
     let count = |wanted: fn(JobStatus) -> bool| {
-        rows.iter()
-            .filter(|r| r.status.is_some_and(wanted))
-            .count()
+        rows.iter().filter(|r| r.status.is_some_and(wanted)).count()
     };
     let best = rows
         .iter()

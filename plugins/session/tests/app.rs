@@ -78,7 +78,11 @@ async fn a_session_is_created_trained_and_shown_on_the_overview(db: TestDb) {
     let app = app(&db);
     let info = app.create_session(&request("demo", 3, 1)).await.unwrap();
     assert_eq!((info.models, info.pending, info.trained), (3, 3, 0));
-    assert_eq!(info.classes.len(), 10, "the sketches' classes without loading them");
+    assert_eq!(
+        info.classes.len(),
+        10,
+        "the sketches' classes without loading them"
+    );
     let before = app.overview(info.id).await.unwrap();
     assert_eq!(before.models.len(), 3);
     assert!(before.prediction.ids.is_empty() && before.pareto.is_empty());
@@ -87,9 +91,16 @@ async fn a_session_is_created_trained_and_shown_on_the_overview(db: TestDb) {
     let ov = app.overview(info.id).await.unwrap();
     assert_eq!(ov.session.trained, 3);
     let best = ov.session.best.expect("a best model");
-    let accuracies: Vec<f64> = ov.models.iter().filter_map(|m| m.final_accuracy()).collect();
+    let accuracies: Vec<f64> = ov
+        .models
+        .iter()
+        .filter_map(|m| m.final_accuracy())
+        .collect();
     assert_eq!(accuracies.len(), 3);
-    assert_eq!(best.val_accuracy, accuracies.iter().copied().fold(0.0, f64::max));
+    assert_eq!(
+        best.val_accuracy,
+        accuracies.iter().copied().fold(0.0, f64::max)
+    );
     for layout in [&ov.prediction, &ov.structure, &ov.size] {
         let mut ids = layout.ids.clone();
         ids.sort_unstable();
@@ -141,7 +152,12 @@ async fn generated_children_are_announced_the_moment_they_are_queued(db: TestDb)
         .await
         .unwrap();
     let handcrafted = app
-        .queue_handcrafted(info.id, &serde_json::to_value(&parent.architecture).unwrap(), None, Some(1))
+        .queue_handcrafted(
+            info.id,
+            &serde_json::to_value(&parent.architecture).unwrap(),
+            None,
+            Some(1),
+        )
         .await;
     assert!(
         handcrafted.unwrap_err().to_string().contains("already has"),
@@ -163,7 +179,12 @@ async fn generated_children_are_announced_the_moment_they_are_queued(db: TestDb)
         announced.push(model_id);
     }
     assert_eq!(announced, queued);
-    assert!(variations.models.iter().all(|m| m.parent == Some(parent.id)));
+    assert!(
+        variations
+            .models
+            .iter()
+            .all(|m| m.parent == Some(parent.id))
+    );
 }
 
 async fn deleting_a_session_stops_its_running_job_first(db: TestDb) {
@@ -175,7 +196,10 @@ async fn deleting_a_session_stops_its_running_job_first(db: TestDb) {
     until(&mut events, |e| matches!(e, QueueEvent::Batch { .. })).await;
     assert_eq!(app.queue_state().running.len(), 1);
     app.delete_session(info.id).await.unwrap();
-    assert!(app.queue_state().running.is_empty(), "stopped before deleting");
+    assert!(
+        app.queue_state().running.is_empty(),
+        "stopped before deleting"
+    );
     assert!(app.sessions().await.unwrap().is_empty());
     app.stop();
     queue.await.unwrap().unwrap();
@@ -190,7 +214,10 @@ async fn the_queue_lists_waiting_jobs_in_order_and_finished_ones_newest_first(db
     assert_eq!(app.cancel_job(first).await.unwrap(), JobStatus::Cancelled);
     let jobs = app.queue(info.id).await.unwrap();
     assert_eq!(jobs[0].id, last, "moved to the front");
-    assert_eq!(jobs[3].id, first, "the cancelled job after the waiting ones");
+    assert_eq!(
+        jobs[3].id, first,
+        "the cancelled job after the waiting ones"
+    );
     assert_eq!(jobs[3].status, JobStatus::Cancelled);
     app.retry_job(first).await.unwrap();
     let jobs = app.queue(info.id).await.unwrap();

@@ -106,4 +106,3 @@ pub async fn postgres() -> Option<TestDb> {
         _dir: dir,
     })
 }
-

@@ -3,11 +3,11 @@
 use std::fmt;
 use std::path::PathBuf;
 
-pub use remap_architecture::Origin;
 use remap_architecture::Architecture;
+pub use remap_architecture::Origin;
 use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 use serde_json::Value;
+use ts_rs::TS;
 
 pub type SessionId = i64;
 pub type ModelId = i64;

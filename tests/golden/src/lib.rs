@@ -48,7 +48,9 @@ mod tests {
     fn the_copy_equals_the_specs_file_where_that_exists() {
         let spec = std::env::var_os("REMAP_SPEC_DIR")
             .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/spec"))
+            .unwrap_or_else(|| {
+                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/spec")
+            })
             .join("golden/otmann_reference.json");
         if let Ok(original) = std::fs::read_to_string(&spec) {
             let parse = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap();

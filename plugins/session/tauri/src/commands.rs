@@ -27,7 +27,11 @@ pub async fn create_session(
 }
 
 #[tauri::command]
-pub async fn rename_session(app: State<'_, App>, id: SessionId, name: String) -> Result<SessionInfo> {
+pub async fn rename_session(
+    app: State<'_, App>,
+    id: SessionId,
+    name: String,
+) -> Result<SessionInfo> {
     Ok(app.rename_session(id, &name).await?)
 }
 
@@ -130,7 +134,10 @@ pub async fn queue_variations(
 
 /// The session's search space (or the built-in one without a session), for the pickers.
 #[tauri::command]
-pub async fn search_space(app: State<'_, App>, session_id: Option<SessionId>) -> Result<SearchSpace> {
+pub async fn search_space(
+    app: State<'_, App>,
+    session_id: Option<SessionId>,
+) -> Result<SearchSpace> {
     Ok(app.search_space(session_id).await?)
 }
 

@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use remap_architecture::{Architecture, Input, Layer};
 use remap_store::{
-    CancelFlag, EpochMetrics, JobRunner, JobSpec, ModelId, NewModel, NewSession, Origin,
-    Progress, RunError, RunOutcome, Session, Store, write_atomic,
+    CancelFlag, EpochMetrics, JobRunner, JobSpec, ModelId, NewModel, NewSession, Origin, Progress,
+    RunError, RunOutcome, Session, Store, write_atomic,
 };
 use serde_json::json;
 
