@@ -32,18 +32,24 @@ for i, arch in enumerate(json.load(open(golden))["archs"]):
 PY
 
 nets=$(ls "$work"/net*.json | sort -V)
-declare -A burn
+declare -A burn cpu
+TIMEFORMAT='%R %U %S'
 for net in $nets; do
   name=$(basename "$net" .json)
-  "$remap" train --arch "$net" --dataset sketches --limit 1250 --epochs 1 --device "$device" \
-    --out "$work/run_$name" 2>"$work/$name.log" || { burn[$name]=error; continue; }
+  # CPU utilisation of the whole run (data, one epoch, evaluation): CPU time / wall time.
+  { time "$remap" train --arch "$net" --dataset sketches --limit 1250 --epochs 1 --device "$device" \
+    --out "$work/run_$name" 2>"$work/$name.log"; } 2>"$work/$name.time" || { burn[$name]=error; continue; }
   burn[$name]=$(python3 -c "import json,sys; print('%.1f' % json.load(open(sys.argv[1]))['epochs'][0]['images_per_second'])" "$work/run_$name/result.json")
+  cpu[$name]=$(awk '{ printf "%.0f%%", 100 * ($2 + $3) / $1 }' "$work/$name.time")
 done
 
-declare -A torch
+declare -A torch torch_cpu
 if python3 -c "import torch, numpy" 2>/dev/null; then
   "$target/debug/examples/export_data" sketches 1250 "$work/data"
-  while read -r file ips; do torch[$(basename "$file" .json)]=$ips; done \
+  while read -r file ips util; do
+    torch[$(basename "$file" .json)]=$ips
+    torch_cpu[$(basename "$file" .json)]=$util
+  done \
     < <(python3 "$root/bench/train_throughput_torch.py" "$work/data" $nets)
   threads=$(python3 -c "import torch; print(torch.get_num_threads())")
   echo "PyTorch $(python3 -c 'import torch; print(torch.__version__)') with $threads threads"
@@ -51,13 +57,20 @@ else
   echo "PyTorch not installed: burn numbers only"
 fi
 
-printf '%-5s %-40s %10s %10s %12s %8s\n' net summary params "burn img/s" "torch img/s" ratio
+echo "$(nproc) cores; ours = burn's flex backend with REMAP's conv and pooling kernels"
+printf '%-5s %-40s %8s %10s %5s %11s %5s %6s\n' net summary params "ours img/s" cpu "torch img/s" cpu ratio
+ratios=()
 for net in $nets; do
   name=$(basename "$net" .json)
   summary=$(python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(r['summary'], r['params'])" \
     "$work/run_$name/result.json" 2>/dev/null || echo "? ?")
   b=${burn[$name]}; t=${torch[$name]:-}
   ratio=$( [[ -n $t && $b != error ]] && python3 -c "print('%.2f' % ($b / $t))" || echo -)
+  [[ $ratio != - ]] && ratios+=("$ratio")
   mark=$([[ $name == *_adapted ]] && echo '*' || echo '')
-  printf '%-5s %-40s %10s %10s %12s %8s\n' "${name%%_*}$mark" "${summary% *}" "${summary##* }" "$b" "${t:--}" "$ratio"
+  printf '%-5s %-40s %8s %10s %5s %11s %5s %6s\n' "${name%%_*}$mark" "${summary% *}" "${summary##* }" \
+    "$b" "${cpu[$name]:--}" "${t:--}" "${torch_cpu[$name]:--}" "$ratio"
 done
+if ((${#ratios[@]})); then
+  python3 -c "import math,sys; r=[float(x) for x in sys.argv[1:]]; print('geometric mean of ratios %.2f, minimum %.2f' % (math.exp(sum(map(math.log, r)) / len(r)), min(r)))" "${ratios[@]}"
+fi

@@ -1,7 +1,7 @@
 """PyTorch side of bench/train_throughput.sh: one epoch of each architecture on exported data.
 
 Usage: train_throughput_torch.py DATA_DIR ARCH_JSON... ; prints one line per net:
-`<file> <images per second>`. Same protocol as remap: Adam(1e-3), cross-entropy on logits,
+`<file> <images per second> <CPU utilisation of the epoch>`. Same protocol as remap: Adam(1e-3), cross-entropy on logits,
 batch 256 (28×28) or 32, images normalised per batch from u8, shuffled once.
 """
 import json
@@ -64,7 +64,7 @@ def main():
         loss_fn = nn.CrossEntropyLoss()
         order = torch.randperm(n)
         net.train()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         for i in range(0, n, batch):
             idx = order[i : i + batch]
             x = (images[idx].float() / 255.0 - mean) / std
@@ -75,7 +75,8 @@ def main():
             opt.step()
             loss.item()  # as remap: the loss is read every batch
         elapsed = time.perf_counter() - start
-        print(f"{f} {n / elapsed:.1f}", flush=True)
+        util = (time.process_time() - cpu) / elapsed
+        print(f"{f} {n / elapsed:.1f} {100 * util:.0f}%", flush=True)
 
 
 if __name__ == "__main__":

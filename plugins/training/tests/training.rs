@@ -1,5 +1,5 @@
 //! Training end to end on a tiny generated data set: learning, determinism, resume,
-//! reload-and-predict, divergence and cancellation.
+//! reload-and-predict, divergence and cancellation, on the CPU and on wgpu.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -228,4 +228,31 @@ fn mismatched_data_is_an_error_not_a_panic() {
         &mut |_| {},
     );
     assert!(err.is_err());
+}
+
+/// The GPU code path end to end: one epoch on wgpu, under Mesa's software Vulkan (lavapipe,
+/// which `scripts/setup.sh` installs) on a machine without a GPU, so CI trains through the
+/// same kernels a user's GPU runs.
+#[test]
+fn trains_one_epoch_on_wgpu() {
+    let selected = remap_training::device::select(remap_training::DeviceChoice::Gpu)
+        .expect("no wgpu adapter: scripts/setup.sh installs Mesa's software Vulkan driver");
+    eprintln!("training device: {selected}");
+    assert!(selected.is_gpu && selected.description.starts_with("gpu ("));
+    // A larger step than REMAP's so that one short epoch learns (the CPU tests take four).
+    let mut options = options(1);
+    options.protocol.learning_rate = 1e-2;
+    let out = train(
+        &arch(),
+        &data(),
+        &options,
+        &selected.device,
+        None,
+        &AtomicBool::new(false),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(out.status, Status::Completed);
+    // Three classes: chance is 1/3.
+    assert!(out.epochs[0].val_accuracy > 0.45, "{:?}", out.epochs);
 }
