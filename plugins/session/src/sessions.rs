@@ -43,7 +43,7 @@ impl App {
         request: &NewSessionRequest,
     ) -> Result<SessionInfo, SessionError> {
         let spec = spec_of(request)?;
-        let (session, queued) = create_session(&self.scheduler(), &spec).await?;
+        let (session, queued) = create_session(self.scheduler(), &spec).await?;
         tracing::info!(session = %session.name, models = queued.len(), "session created");
         self.update_ui_state(|ui| ui.last_session = Some(session.id));
         self.session_info(&session).await
