@@ -51,7 +51,7 @@ describe("OverviewCanvas", () => {
     ];
     // No x ticks given: the canvas and the file must pick the same ones.
     const axes = { x: "validation accuracy", y: "parameters", xTick: (v: number) => v.toFixed(2), yTick: String };
-    const { component } = render(OverviewCanvas, { points, axes, front: [1, 2, 3], inspected: 2, equalAspect: false });
+    const { component } = render(OverviewCanvas, { points, axes, front: [1, 2, 3], inspected: 2, boundedAspect: false });
     await frames(700);
     const onScreen = drawn();
     expect(circles(onScreen)).toHaveLength(5); // four models and the inspected mark

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FitAnimator, PointIndex, blendFit, bounds, fitView, sameView, greyScale, insidePolygon, offscreenSide, radiusScale, toData, toScreen, zoomAt } from "./overview";
+import { FitAnimator, MAX_ASPECT_STRETCH, PointIndex, blendFit, bounds, fitView, sameView, greyScale, insidePolygon, offscreenSide, radiusScale, toData, toScreen, zoomAt } from "./overview";
 
 describe("greyScale", () => {
   it("spreads REMAP's four grey stops from the lowest to the highest value", () => {
@@ -23,14 +23,19 @@ describe("radiusScale", () => {
 
 describe("view transform", () => {
   const v = fitView(bounds([{ x: -1, y: -1 }, { x: 1, y: 1 }]), 220, 120, 10, true);
-  it("fits the data with equal aspect and y upwards", () => {
-    expect(toScreen(v, -1, -1)).toEqual([60, 110]);
-    expect(toScreen(v, 1, 1)).toEqual([160, 10]);
+  it("fills the canvas with y upwards, one axis stretched at most twice the other", () => {
+    expect(toScreen(v, -1, -1)).toEqual([10, 110]);
+    expect(toScreen(v, 1, 1)).toEqual([210, 10]);
+    // Four times wider than high: filling the width would stretch x four times; twice is kept.
+    const wide = fitView(bounds([{ x: -1, y: -1 }, { x: 1, y: 1 }]), 420, 120, 10, true);
+    expect(toScreen(wide, -1, -1)).toEqual([110, 110]);
+    expect(toScreen(wide, 1, 1)).toEqual([310, 10]);
+    expect(Math.abs(wide.sx / wide.sy)).toBe(MAX_ASPECT_STRETCH);
   });
   it("keeps the point under the cursor fixed when zooming, and inverts exactly", () => {
-    const z = zoomAt(v, 60, 110, 4);
+    const z = zoomAt(v, 10, 110, 4);
     const [x, y] = toScreen(z, -1, -1);
-    expect(x).toBeCloseTo(60);
+    expect(x).toBeCloseTo(10);
     expect(y).toBeCloseTo(110);
     const [dx, dy] = toData(z, 100, 50);
     const [sx, sy] = toScreen(z, dx, dy);
@@ -81,7 +86,7 @@ describe("fitting the view to the data", () => {
   });
 
   it("fits the data with the margin, whatever its extent", () => {
-    expect(span(many, -4, 4)).toBeCloseTo((8 * (400 - 2 * 18)) / 6, 6); // height-bound, equal aspect
+    expect(span(many, -4, 4)).toBeCloseTo(600 - 2 * 18, 6); // the whole width (x stretched 1.16×)
     expect(toScreen(many, 0, 3)[1]).toBeCloseTo(18);
     expect(toScreen(many, 0, -3)[1]).toBeCloseTo(400 - 18);
   });

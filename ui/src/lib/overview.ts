@@ -69,11 +69,16 @@ export function bounds(points: { x: number; y: number }[]): Bounds {
   return b;
 }
 
+/** How much more one axis of an MDS map may be stretched than the other to fill the canvas. */
+export const MAX_ASPECT_STRETCH = 2;
+
 /**
  * The fit of `b` into a `width`×`height` canvas with `margin` pixels; y grows upwards.
- * With `equalAspect` (MDS maps) both axes share one scale so distances are not distorted.
+ * With `boundedAspect` (the MDS maps) one axis is stretched at most `MAX_ASPECT_STRETCH` times
+ * the other: a round cloud of models then fills a wide canvas, while distances along the two
+ * axes stay comparable (they would not with independent axes).
  */
-export function fitView(b: Bounds, width: number, height: number, margin: number, equalAspect: boolean): View {
+export function fitView(b: Bounds, width: number, height: number, margin: number, boundedAspect: boolean): View {
   const w = Math.max(1, width - 2 * margin);
   const h = Math.max(1, height - 2 * margin);
   // An axis without extent (two models on a line, a single model) sets no scale and is centred.
@@ -81,7 +86,11 @@ export function fitView(b: Bounds, width: number, height: number, margin: number
   const dy = b.maxY - b.minY;
   let sx = dx > 0 ? w / dx : Infinity;
   let sy = dy > 0 ? h / dy : Infinity;
-  if (equalAspect) sx = sy = Math.min(sx, sy);
+  if (boundedAspect) {
+    const lo = Math.min(sx, sy);
+    sx = Math.min(sx, MAX_ASPECT_STRETCH * lo);
+    sy = Math.min(sy, MAX_ASPECT_STRETCH * lo);
+  }
   if (!isFinite(sx)) sx = 1;
   if (!isFinite(sy)) sy = 1;
   const ox = margin + (w - sx * dx) / 2 - sx * b.minX;
