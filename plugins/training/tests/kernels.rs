@@ -25,7 +25,9 @@ fn assert_close<const D: usize>(ours: Tensor<D>, burn: Tensor<D>, what: &str) {
 }
 
 /// `(batch, c_in, h, w, c_out, kernel, stride, same)`
-const CONVS: [(usize, usize, usize, usize, usize, usize, usize, bool); 10] = [
+type ConvCase = (usize, usize, usize, usize, usize, usize, usize, bool);
+
+const CONVS: [ConvCase; 10] = [
     (2, 3, 7, 9, 4, 3, 1, false),
     (1, 1, 28, 28, 8, 3, 1, false),
     (3, 2, 9, 8, 5, 3, 2, false),
