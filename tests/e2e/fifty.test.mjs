@@ -47,15 +47,7 @@ test("a 50-model overview fills the canvas", { timeout: 900000 }, async () => {
     await app.find("#start-sketches", 30000);
 
     // 50 models, 1 epoch, on a small share of the built-in sketches.
-    await app.click("#choose-dataset");
-    await app.script(
-      "const s = document.querySelector('#new-dataset-kind'); s.value = 'sketches'; s.dispatchEvent(new Event('change', { bubbles: true }));",
-    );
-    await app.type("#new-name", "fifty");
-    await app.type("#new-models", MODELS);
-    await app.type("#new-epochs", 1);
-    await app.type("#new-per-class", 20);
-    await app.click("#new-create");
+    await app.newSketchSession({ name: "fifty", models: MODELS, epochs: 1, perClass: 20 });
 
     await app.waitFor(
       async () => Number(await app.attribute(canvas, "data-point-count")) === MODELS,

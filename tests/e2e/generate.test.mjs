@@ -36,15 +36,7 @@ test("local experimentation: ablations, handcrafting, reordering, cancelling", {
   const app = await launch({ width: 1280, height: 800 });
   try {
     await app.find("#choose-dataset", 30000);
-    await app.click("#choose-dataset");
-    await app.script(
-      "const s = document.querySelector('#new-dataset-kind'); s.value = 'sketches'; s.dispatchEvent(new Event('change', { bubbles: true }));",
-    );
-    await app.type("#new-name", "local");
-    await app.type("#new-models", 2);
-    await app.type("#new-epochs", 1);
-    await app.type("#new-per-class", 60);
-    await app.click("#new-create");
+    await app.newSketchSession({ name: "local", models: 2, epochs: 1, perClass: 60 });
     const canvas = "[data-testid=overview-canvas]";
     await app.waitFor(async () => Number(await app.attribute(canvas, "data-point-count")) === 2, 300000, "2 trained models");
 

@@ -15,15 +15,7 @@ test("global inspection: session → overview → class colours → inspector �
     await app.screenshot("overview-1-welcome");
 
     // A small session through the form: built-in sketches, 6 models, 1 epoch.
-    await app.click("#choose-dataset");
-    await app.script(
-      "const s = document.querySelector('#new-dataset-kind'); s.value = 'sketches'; s.dispatchEvent(new Event('change', { bubbles: true }));",
-    );
-    await app.type("#new-name", "e2e");
-    await app.type("#new-models", MODELS);
-    await app.type("#new-epochs", 1);
-    await app.type("#new-per-class", 100);
-    await app.click("#new-create");
+    await app.newSketchSession({ name: "e2e", models: MODELS, epochs: 1, perClass: 100 });
 
     // Training fills the map: wait until all six are drawn.
     const canvas = "[data-testid=overview-canvas]";

@@ -201,6 +201,20 @@ export class Session {
     await sleep(300);
   }
 
+  /** Creates a session on the built-in sketches through the welcome form (from the welcome
+   * state): `models` models trained `epochs` epochs on `perClass` generated images per class. */
+  async newSketchSession({ name, models, epochs, perClass }) {
+    await this.click("#choose-dataset");
+    await this.script(
+      "const s = document.querySelector('#new-dataset-kind'); s.value = 'sketches'; s.dispatchEvent(new Event('change', { bubbles: true }));",
+    );
+    await this.type("#new-name", name);
+    await this.type("#new-models", models);
+    await this.type("#new-epochs", epochs);
+    await this.type("#new-per-class", perClass);
+    await this.click("#new-create");
+  }
+
   /** Types into an input: clears it, then sends the text. */
   async type(css, text) {
     const el = await this.find(css);
