@@ -10,6 +10,7 @@ use remap_store::{JobStatus, ModelId, SessionId, TrainingRun};
 use crate::app::App;
 use crate::error::SessionError;
 use crate::layout::{Map, MapKind, MapModel, session_map};
+use crate::sessions::session_info;
 use crate::status::model_rows;
 use crate::views::{ModelView, Overview, OverviewLayout, OverviewView};
 
@@ -43,7 +44,7 @@ impl App {
         let structure = session_map(store, session_id, MapKind::Structure, &trained).await?;
         let (size, pareto) = size_view(&models);
         Ok(Overview {
-            session: self.session_info(&session).await?,
+            session: session_info(&session, &rows),
             models,
             prediction: prediction.into(),
             structure: structure.into(),

@@ -166,7 +166,7 @@ fn spec_of(request: &NewSessionRequest) -> Result<SessionSpec, SessionError> {
 }
 
 /// The session list's row of `session`, from its model rows.
-fn session_info(session: &Session, rows: &[ModelRow]) -> SessionInfo {
+pub(crate) fn session_info(session: &Session, rows: &[ModelRow]) -> SessionInfo {
     let count = |wanted: fn(JobStatus) -> bool| {
         rows.iter().filter(|r| r.status.is_some_and(wanted)).count()
     };
