@@ -7,6 +7,9 @@ pub use sea_orm_migration::MigratorTrait;
 use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_initial;
+mod m20261201_000001_screening;
+mod m20261202_000001_class_focus;
+mod m20261203_000001_cluster;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -14,7 +17,12 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261127_000001_initial::Migration)]
+        vec![
+            Box::new(m20261127_000001_initial::Migration),
+            Box::new(m20261201_000001_screening::Migration),
+            Box::new(m20261202_000001_class_focus::Migration),
+            Box::new(m20261203_000001_cluster::Migration),
+        ]
     }
 }
 

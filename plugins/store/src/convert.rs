@@ -43,6 +43,7 @@ pub(crate) fn session(row: session::Model) -> Result<Session, StoreError> {
         training: json(&row.training, "sessions", "training", row.id)?,
         // Stored as the i64 with the same bits: PostgreSQL has no unsigned 64-bit integer.
         seed: row.seed as u64,
+        budget: row.budget.map(|b| b as u64),
         name: row.name,
         dataset: row.dataset,
         created_at: row.created_at,
@@ -88,6 +89,7 @@ pub(crate) fn job(row: queue_job::Model) -> Result<Job, StoreError> {
         progress: json(&row.progress, "queue_jobs", "progress", row.id)?,
         created_at: row.created_at,
         updated_at: row.updated_at,
+        rung: row.rung.map(|epochs| epochs as u32),
     })
 }
 
@@ -109,11 +111,14 @@ pub(crate) fn run(row: training_run::Model) -> Result<TrainingRun, StoreError> {
             .map(|text| json(&text, "training_runs", "confusion", id))
             .transpose()?,
         predictions: row.predictions,
+        log_probs: row.log_probs,
         device: row.device,
         started_at: row.started_at,
         finished_at: row.finished_at,
         train_seconds: row.train_seconds,
         error: row.error,
-        weights_path: row.weights_path.map(Into::into),
+        weights: row.weights_path.map(crate::StoredWeights::from_column),
+        host: row.host,
+        engine_job: row.engine_job,
     })
 }

@@ -70,3 +70,34 @@ pub enum StoreError {
     #[error("{0}")]
     Invalid(String),
 }
+
+impl StoreError {
+    /// Whether the database could not be reached (server down or restarting, connection
+    /// dropped, pool exhausted): the operation may succeed when tried again.
+    pub fn is_unreachable(&self) -> bool {
+        use sea_orm::{DbErr, RuntimeErr, sqlx};
+        let StoreError::Database(error) = self else {
+            return false;
+        };
+        match error {
+            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+            DbErr::Exec(RuntimeErr::SqlxError(error))
+            | DbErr::Query(RuntimeErr::SqlxError(error)) => {
+                match &**error {
+                    sqlx::Error::Io(_)
+                    | sqlx::Error::PoolTimedOut
+                    | sqlx::Error::PoolClosed
+                    | sqlx::Error::WorkerCrashed
+                    | sqlx::Error::Protocol(_) => true,
+                    // Class 08 (connection exception) and 57P (operator intervention: the
+                    // server shuts down, restarts or is starting).
+                    sqlx::Error::Database(error) => error
+                        .code()
+                        .is_some_and(|code| code.starts_with("08") || code.starts_with("57P")),
+                    _ => false,
+                }
+            }
+            _ => false,
+        }
+    }
+}

@@ -17,7 +17,7 @@ use sea_orm::{
 use crate::convert::{self, to_json};
 use crate::entities::{queue_job, training_run};
 use crate::error::StoreError;
-use crate::files::write_atomic;
+use crate::screening;
 use crate::store::Store;
 use crate::types::{EpochMetrics, Job, JobId, JobStatus, ModelId, SessionId, TrainingRun, now_ms};
 
@@ -32,12 +32,17 @@ pub struct RunRecord {
     pub per_class_accuracy: Option<Vec<f64>>,
     pub confusion: Option<Vec<Vec<u64>>>,
     pub predictions: Option<Vec<u8>>,
+    pub log_probs: Option<Vec<u8>>,
     /// Trained weights, written next to the database.
     pub weights: Option<Vec<u8>>,
     pub device: String,
     pub started_at: i64,
     pub train_seconds: f64,
     pub error: Option<String>,
+    /// The machine that trained it.
+    pub host: Option<String>,
+    /// The engine's id of the worker that trained it, e.g. Slurm's `123_4`.
+    pub engine_job: Option<String>,
 }
 
 /// What a worker learns from a heartbeat.
@@ -96,16 +101,15 @@ impl Store {
     }
 
     /// Queues a model to train: at the end, or at index `at` among the session's queued jobs.
-    pub async fn enqueue(&self, model_id: ModelId, at: Option<usize>) -> Result<Job, StoreError> {
+    /// With `rung`, the job is screened: it pauses after that many epochs (spec §9.1).
+    pub async fn enqueue(
+        &self,
+        model_id: ModelId,
+        at: Option<usize>,
+        rung: Option<u32>,
+    ) -> Result<Job, StoreError> {
         let model = self.model(model_id).await?;
-        let last: Option<i64> = queue_job::Entity::find()
-            .select_only()
-            .column_as(C::Position.max(), "max")
-            .filter(C::SessionId.eq(model.session_id))
-            .into_tuple::<Option<i64>>()
-            .one(&self.db)
-            .await?
-            .flatten();
+        let last = last_position(&self.db, model.session_id).await?;
         let now = now_ms();
         let row = queue_job::ActiveModel {
             session_id: Set(model.session_id),
@@ -121,6 +125,7 @@ impl Store {
             progress: Set("[]".into()),
             created_at: Set(now),
             updated_at: Set(now),
+            rung: Set(rung.map(|epochs| epochs as i32)),
             ..Default::default()
         }
         .insert(&self.db)
@@ -248,37 +253,30 @@ impl Store {
             .one(&txn)
             .await?
             .map(|job| job.session_id);
-        let last: Option<i64> = queue_job::Entity::find()
-            .select_only()
-            .column_as(C::Position.max(), "max")
-            .filter(C::SessionId.eq(session_id))
-            .into_tuple::<Option<i64>>()
-            .one(&txn)
-            .await?
-            .flatten();
+        let last = last_position(&txn, session_id).await?;
         queue_job::Entity::update_many()
             .col_expr(C::Position, Expr::value(last.unwrap_or(0) + 1))
             .filter(C::Id.eq(id))
             .exec(&txn)
             .await?;
         txn.commit().await?;
-        remove_if_present(&self.checkpoint_path(id))?;
+        self.remove_checkpoint(id).await?;
         self.job(id).await
     }
 
     /// Takes the first queued job (by position) for `worker`, atomically: of several
     /// workers racing for it exactly one gets it, the others move on to the next.
-    /// `scope` limits the search to one session.
+    /// A non-empty `scope` limits the search to those sessions.
     pub async fn claim_next(
         &self,
         worker: &str,
-        scope: Option<SessionId>,
+        scope: &[SessionId],
     ) -> Result<Option<Job>, StoreError> {
         loop {
             let mut first =
                 queue_job::Entity::find().filter(C::Status.eq(JobStatus::Queued.name()));
-            if let Some(session_id) = scope {
-                first = first.filter(C::SessionId.eq(session_id));
+            if !scope.is_empty() {
+                first = first.filter(C::SessionId.is_in(scope.iter().copied()));
             }
             let Some(candidate) = first
                 .order_by_asc(C::Position)
@@ -360,7 +358,7 @@ impl Store {
         &self,
         restarted_worker: Option<&str>,
         stale_before: i64,
-        scope: Option<SessionId>,
+        scope: &[SessionId],
     ) -> Result<Vec<Job>, StoreError> {
         let mut abandoned = sea_orm::Condition::any()
             .add(C::ClaimedBy.is_null())
@@ -372,8 +370,8 @@ impl Store {
         let mut candidates = queue_job::Entity::find()
             .filter(C::Status.eq(JobStatus::Running.name()))
             .filter(abandoned.clone());
-        if let Some(session_id) = scope {
-            candidates = candidates.filter(C::SessionId.eq(session_id));
+        if !scope.is_empty() {
+            candidates = candidates.filter(C::SessionId.is_in(scope.iter().copied()));
         }
         let mut requeued = Vec::new();
         for row in candidates.all(&self.db).await? {
@@ -411,14 +409,6 @@ impl Store {
                 job.id
             )));
         }
-        let weights_path = match &record.weights {
-            Some(bytes) => {
-                let path = self.weights_path(job);
-                write_atomic(&path, bytes)?;
-                Some(path)
-            }
-            None => None,
-        };
         let now = now_ms();
         let txn = self.db.begin().await?;
         let updated = queue_job::Entity::update_many()
@@ -434,6 +424,10 @@ impl Store {
             drop(txn);
             return Ok(None);
         }
+        let weights = match &record.weights {
+            Some(bytes) => Some(self.put_weights(&txn, job, bytes).await?),
+            None => None,
+        };
         let row = training_run::ActiveModel {
             model_id: Set(job.model_id),
             job_id: Set(Some(job.id)),
@@ -443,20 +437,105 @@ impl Store {
             per_class_accuracy: Set(record.per_class_accuracy.as_ref().map(to_json)),
             confusion: Set(record.confusion.as_ref().map(to_json)),
             predictions: Set(record.predictions),
+            log_probs: Set(record.log_probs),
             device: Set(record.device),
             started_at: Set(record.started_at),
             finished_at: Set(now),
             train_seconds: Set(record.train_seconds),
             error: Set(record.error),
-            weights_path: Set(weights_path.map(|path| path.display().to_string())),
+            weights_path: Set(weights.map(|weights| weights.to_column())),
+            host: Set(record.host),
+            engine_job: Set(record.engine_job),
             ..Default::default()
         }
         .insert(&txn)
         .await?;
         txn.commit().await?;
-        // The result is stored; the checkpoint has served its purpose.
-        remove_if_present(&self.checkpoint_path(job.id))?;
+        // The result is stored; the checkpoint has served its purpose, unless screening
+        // paused the job, which a promotion continues from it.
+        if status != JobStatus::Screened {
+            self.remove_checkpoint(job.id).await?;
+        }
         convert::run(row).map(Some)
+    }
+
+    /// Promotes the session's screened jobs that [`screening::promotions`] sends to their next
+    /// rung, queueing them after the jobs already waiting (so every model gets its first
+    /// result first). The session's screened jobs form one cohort: the initial sample and
+    /// every generated batch, which competes with its parents'. Returns the promoted jobs.
+    pub async fn promote(&self, session_id: SessionId) -> Result<Vec<Job>, StoreError> {
+        let jobs = self.jobs(session_id).await?;
+        let cohort: Vec<&Job> = jobs.iter().filter(|job| job.rung.is_some()).collect();
+        let mut rungs: Vec<u32> = cohort.iter().filter_map(|job| job.rung).collect();
+        rungs.sort_unstable();
+        rungs.dedup();
+        let mut promoted = Vec::new();
+        for rung in rungs {
+            let contenders: Vec<screening::Contender> = cohort
+                .iter()
+                .map(|job| screening::Contender {
+                    job: job.id,
+                    score: job
+                        .progress
+                        .get(rung as usize - 1)
+                        .map(|epoch| epoch.val_accuracy),
+                    waiting: job.status == JobStatus::Screened && job.rung == Some(rung),
+                    pending: matches!(job.status, JobStatus::Queued | JobStatus::Running)
+                        && job.epochs_done < rung,
+                })
+                .collect();
+            for id in screening::promotions(&contenders) {
+                let job = cohort.iter().find(|job| job.id == id).expect("a contender");
+                let epochs = self.model(job.model_id).await?.epochs;
+                let Some(next) = screening::next_rung(rung, epochs) else {
+                    continue;
+                };
+                if let Some(job) = self.requeue_screened(id, Some(rung), next, None).await? {
+                    promoted.push(job);
+                }
+            }
+        }
+        Ok(promoted)
+    }
+
+    /// Trains a screened job to the protocol's end, next in the queue (the user asked).
+    /// Returns `None` when it is not screened (any more).
+    pub async fn train_to_end(&self, id: JobId) -> Result<Option<Job>, StoreError> {
+        let job = self.job(id).await?;
+        let epochs = self.model(job.model_id).await?.epochs;
+        self.requeue_screened(id, None, epochs, Some(0)).await
+    }
+
+    /// Queues screened job `id` (at rung `from`, if given) to train up to `rung`, at the end
+    /// or at index `at` among queued jobs; it resumes from its checkpoint.
+    async fn requeue_screened(
+        &self,
+        id: JobId,
+        from: Option<u32>,
+        rung: u32,
+        at: Option<usize>,
+    ) -> Result<Option<Job>, StoreError> {
+        let session_id = self.job(id).await?.session_id;
+        let last = last_position(&self.db, session_id).await?;
+        let mut update = queue_job::Entity::update_many()
+            .col_expr(C::Status, Expr::value(JobStatus::Queued.name()))
+            .col_expr(C::Rung, Expr::value(rung as i32))
+            .col_expr(C::Position, Expr::value(last.map_or(0, |last| last + 1)))
+            .col_expr(C::ClaimedBy, Expr::value(Option::<String>::None))
+            .col_expr(C::Heartbeat, Expr::value(Option::<i64>::None))
+            .col_expr(C::UpdatedAt, Expr::value(now_ms()))
+            .filter(C::Id.eq(id))
+            .filter(C::Status.eq(JobStatus::Screened.name()));
+        if let Some(from) = from {
+            update = update.filter(C::Rung.eq(from as i32));
+        }
+        if update.exec(&self.db).await?.rows_affected == 0 {
+            return Ok(None);
+        }
+        if let Some(index) = at {
+            self.move_job(id, index).await?;
+        }
+        self.job(id).await.map(Some)
     }
 
     /// Where the runner keeps a job's last completed-epoch checkpoint.
@@ -475,12 +554,17 @@ impl Store {
     }
 }
 
-fn remove_if_present(path: &std::path::Path) -> Result<(), StoreError> {
-    match std::fs::remove_file(path) {
-        Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(StoreError::Io {
-            path: path.to_path_buf(),
-            source: error,
-        }),
-        _ => Ok(()),
-    }
+/// The highest queue position in a session (over all its jobs), if it has any.
+async fn last_position(
+    db: &impl sea_orm::ConnectionTrait,
+    session_id: impl Into<sea_orm::Value>,
+) -> Result<Option<i64>, StoreError> {
+    Ok(queue_job::Entity::find()
+        .select_only()
+        .column_as(C::Position.max(), "max")
+        .filter(C::SessionId.eq(session_id))
+        .into_tuple::<Option<i64>>()
+        .one(db)
+        .await?
+        .flatten())
 }

@@ -6,6 +6,7 @@
 //! with weights and checkpoints in crash-safe files beside it. [`Scheduler`] trains queued
 //! jobs through a [`JobRunner`] and announces [`QueueEvent`]s.
 
+mod artifacts;
 mod cache;
 mod convert;
 mod drawer;
@@ -19,20 +20,24 @@ mod models;
 mod queue;
 mod runner;
 mod runs;
+pub mod screening;
 mod sessions;
 mod store;
 mod templates;
 mod types;
+mod workers;
 
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use artifacts::{ArtifactStore, StoredWeights, checkpoint_folder};
 pub use error::StoreError;
 pub use events::QueueEvent;
 pub use files::write_atomic;
 pub use jobs::{Heartbeat, RunRecord};
 pub use location::{DATA_DIR_ENV, Location, data_dir};
-pub use queue::{RunUntil, Scheduler, SchedulerConfig, default_worker_id};
+pub use queue::{MAX_ATTEMPTS, RunUntil, Scheduler, SchedulerConfig, default_worker_id, host_name};
 pub use runner::{CancelFlag, JobRunner, JobSpec, Progress, RunError, RunOutcome};
 pub use store::Store;
 pub use types::*;
+pub use workers::WorkerInfo;

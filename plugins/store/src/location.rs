@@ -47,6 +47,34 @@ impl Location {
         }
     }
 
+    /// A server URL with `password` set for its user (percent-encoded), replacing any in
+    /// the URL; a file or an empty password is returned unchanged.
+    pub fn with_password(&self, password: &str) -> Location {
+        let Location::Postgres(url) = self else {
+            return self.clone();
+        };
+        let Some((scheme, rest)) = url.split_once("://") else {
+            return self.clone();
+        };
+        if password.is_empty() {
+            return self.clone();
+        }
+        let Some((user, host)) = rest.split_once('@') else {
+            return self.clone();
+        };
+        let user = user.split(':').next().unwrap_or_default();
+        let encoded: String = password
+            .bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect();
+        Location::Postgres(format!("{scheme}://{user}:{encoded}@{host}"))
+    }
+
     /// A description for messages, without any password of a URL.
     pub fn display(&self) -> String {
         match self {
@@ -128,6 +156,23 @@ mod tests {
                 .unwrap(),
             PathBuf::from("d/remap.files")
         );
+    }
+
+    #[test]
+    fn a_password_is_set_percent_encoded() {
+        let url = Location::Postgres("postgres://lab@db:5432/remap".into());
+        assert_eq!(
+            url.with_password("p@ss:w/rd"),
+            Location::Postgres("postgres://lab:p%40ss%3Aw%2Frd@db:5432/remap".into())
+        );
+        assert_eq!(url.with_password(""), url);
+        let old = Location::Postgres("postgres://lab:old@db/remap".into());
+        assert_eq!(
+            old.with_password("new"),
+            Location::Postgres("postgres://lab:new@db/remap".into())
+        );
+        let file = Location::Sqlite("a.db".into());
+        assert_eq!(file.with_password("x"), file);
     }
 
     #[test]

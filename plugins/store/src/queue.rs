@@ -3,7 +3,7 @@
 //! progress events. Every state change is persisted (in [`Store`]) before it is announced.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -26,8 +26,15 @@ pub struct SchedulerConfig {
     pub worker_id: String,
     /// Jobs trained at once.
     pub concurrency: usize,
-    /// Only this session's jobs, or every session's.
-    pub scope: Option<SessionId>,
+    /// Only these sessions' jobs; empty: every session's.
+    pub scope: Vec<SessionId>,
+    /// The machine's name, recorded with each run.
+    pub host: String,
+    /// The engine's id of this worker process (e.g. Slurm's `123_4`), recorded with each run.
+    pub engine_job: Option<String>,
+    /// How long to keep trying while the database cannot be reached (a server restarting, a
+    /// dropped connection) before the queue stops with the error.
+    pub database_patience: Duration,
     pub heartbeat_every: Duration,
     /// A running job whose heartbeat is older than this belongs to a dead worker.
     pub stale_after: Duration,
@@ -42,7 +49,10 @@ impl SchedulerConfig {
         SchedulerConfig {
             worker_id: worker_id.into(),
             concurrency: 1,
-            scope: None,
+            scope: Vec::new(),
+            host: host_name(),
+            engine_job: None,
+            database_patience: Duration::from_secs(300),
             heartbeat_every: Duration::from_secs(2),
             stale_after: Duration::from_secs(30),
             poll_every: Duration::from_millis(500),
@@ -53,14 +63,44 @@ impl SchedulerConfig {
 
 /// A worker name stable across restarts on this machine: `local@<hostname>`.
 pub fn default_worker_id() -> String {
-    let host = std::env::var("HOSTNAME")
+    format!("local@{}", host_name())
+}
+
+/// This machine's name (`localhost` when it has none).
+pub fn host_name() -> String {
+    std::env::var("HOSTNAME")
         .ok()
         .or_else(|| std::env::var("COMPUTERNAME").ok())
         .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .or_else(|| std::fs::read_to_string("/proc/sys/kernel/hostname").ok())
         .map(|name| name.trim().to_string())
         .filter(|name| !name.is_empty())
-        .unwrap_or_else(|| "localhost".into());
-    format!("local@{host}")
+        .unwrap_or_else(|| "localhost".into())
+}
+
+/// Runs `op` again while the database cannot be reached, for up to `patience`; any other
+/// result (success or another error) is returned at once.
+pub(crate) async fn patiently<T, F, Fut>(
+    patience: Duration,
+    what: &str,
+    mut op: F,
+) -> Result<T, StoreError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, StoreError>>,
+{
+    let started = Instant::now();
+    let mut wait = Duration::from_millis(250);
+    loop {
+        match op().await {
+            Err(error) if error.is_unreachable() && started.elapsed() < patience => {
+                tracing::warn!(%error, "{what}: the database cannot be reached; trying again");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(5));
+            }
+            result => return result,
+        }
+    }
 }
 
 /// When [`Scheduler::run`] returns.
@@ -71,6 +111,9 @@ pub enum RunUntil {
     /// Only after [`Scheduler::stop`] (the app).
     Stopped,
 }
+
+/// Attempts of a job whose worker died (crash, abort, kill) before it is marked failed.
+pub const MAX_ATTEMPTS: u32 = 3;
 
 struct Running {
     cancel: CancelFlag,
@@ -86,6 +129,8 @@ struct Inner {
     events: broadcast::Sender<QueueEvent>,
     paused: AtomicBool,
     stopping: AtomicBool,
+    /// Jobs trained at once (starts as `config.concurrency`).
+    concurrency: AtomicUsize,
     running: Mutex<HashMap<JobId, Running>>,
     wake: Notify,
     /// Signalled whenever a job leaves `running`.
@@ -101,6 +146,7 @@ pub struct Scheduler {
 impl Scheduler {
     pub fn new(store: Store, runner: Arc<dyn JobRunner>, config: SchedulerConfig) -> Self {
         let (events, _) = broadcast::channel(1024);
+        let jobs = config.concurrency.max(1);
         Scheduler {
             inner: Arc::new(Inner {
                 store,
@@ -109,6 +155,7 @@ impl Scheduler {
                 events,
                 paused: AtomicBool::new(false),
                 stopping: AtomicBool::new(false),
+                concurrency: AtomicUsize::new(jobs),
                 running: Mutex::new(HashMap::new()),
                 wake: Notify::new(),
                 left: Notify::new(),
@@ -124,6 +171,16 @@ impl Scheduler {
 
     pub fn store(&self) -> &Store {
         &self.inner.store
+    }
+
+    /// Jobs trained at once from now on (running ones beyond it finish first).
+    pub fn set_concurrency(&self, jobs: usize) {
+        self.inner.concurrency.store(jobs.max(1), Ordering::SeqCst);
+        self.inner.wake.notify_one();
+    }
+
+    pub fn concurrency(&self) -> usize {
+        self.inner.concurrency.load(Ordering::SeqCst)
     }
 
     pub fn is_paused(&self) -> bool {
@@ -158,9 +215,15 @@ impl Scheduler {
         }
     }
 
-    /// Queues a model (at the end, or at index `at` among queued jobs).
-    pub async fn enqueue(&self, model_id: ModelId, at: Option<usize>) -> Result<Job, StoreError> {
-        let job = self.inner.store.enqueue(model_id, at).await?;
+    /// Queues a model (at the end, or at index `at` among queued jobs); with `rung`,
+    /// screened: it pauses after that many epochs unless promoted (spec §9.1).
+    pub async fn enqueue(
+        &self,
+        model_id: ModelId,
+        at: Option<usize>,
+        rung: Option<u32>,
+    ) -> Result<Job, StoreError> {
+        let job = self.inner.store.enqueue(model_id, at, rung).await?;
         self.inner.announce_job(&job, None);
         if at.is_some() {
             self.inner.announce(QueueEvent::Reordered {
@@ -208,9 +271,28 @@ impl Scheduler {
         Ok(job)
     }
 
-    /// Starts no new jobs until [`Scheduler::resume`]; running ones finish.
+    /// Trains a screened job to the protocol's end, next in the queue, from its checkpoint.
+    /// Returns `None` when the job is not screened.
+    pub async fn train_to_end(&self, job_id: JobId) -> Result<Option<Job>, StoreError> {
+        let job = self.inner.store.train_to_end(job_id).await?;
+        if let Some(job) = &job {
+            self.inner.announce_job(job, None);
+            self.inner.announce(QueueEvent::Reordered {
+                session_id: job.session_id,
+            });
+            self.inner.wake.notify_one();
+        }
+        Ok(job)
+    }
+
+    /// Starts no new jobs until [`Scheduler::resume`]; running ones stop within one batch
+    /// and go back to the queue, to resume from their last checkpoint (losing at most the
+    /// epoch in progress).
     pub fn pause(&self) {
         if !self.inner.paused.swap(true, Ordering::SeqCst) {
+            for running in self.inner.running.lock().expect("running map").values() {
+                running.cancel.cancel();
+            }
             self.inner.announce(QueueEvent::Paused);
         }
     }
@@ -248,19 +330,31 @@ impl Scheduler {
                     break;
                 }
             } else if !inner.paused.load(Ordering::SeqCst) {
-                while tasks.len() < config.concurrency.max(1) {
-                    let Some(job) = inner
-                        .store
-                        .claim_next(&config.worker_id, config.scope)
-                        .await?
-                    else {
-                        break;
+                while tasks.len() < inner.concurrency.load(Ordering::SeqCst) {
+                    let claimed = patiently(config.database_patience, "claiming a job", || {
+                        inner.store.claim_next(&config.worker_id, &config.scope)
+                    })
+                    .await;
+                    let job = match claimed {
+                        Ok(Some(job)) => job,
+                        Ok(None) => break,
+                        // Claimed, then deleted with its session before it could be read.
+                        Err(StoreError::UnknownJob(id)) => {
+                            tracing::info!(job = id, "a claimed job's session was deleted");
+                            continue;
+                        }
+                        Err(error) => return Err(error),
                     };
                     inner.announce_job(&job, None);
                     let running = Running {
                         cancel: CancelFlag::new(),
                         user_cancelled: Arc::new(AtomicBool::new(false)),
                     };
+                    if job.cancel_requested {
+                        // Cancelled while it was being claimed.
+                        running.user_cancelled.store(true, Ordering::SeqCst);
+                        running.cancel.cancel();
+                    }
                     let cancel = running.cancel.clone();
                     let user_cancelled = running.user_cancelled.clone();
                     inner
@@ -302,12 +396,13 @@ impl Scheduler {
         let config = &self.inner.config;
         let stale_before = now_ms() - config.stale_after.as_millis() as i64;
         let worker = restarted.then_some(config.worker_id.as_str());
-        for job in self
-            .inner
-            .store
-            .requeue_abandoned(worker, stale_before, config.scope)
-            .await?
-        {
+        let requeued = patiently(config.database_patience, "resuming abandoned jobs", || {
+            self.inner
+                .store
+                .requeue_abandoned(worker, stale_before, &config.scope)
+        })
+        .await?;
+        for job in requeued {
             tracing::info!(
                 job = job.id,
                 epochs = job.epochs_done,
@@ -343,7 +438,19 @@ async fn train(
     cancel: CancelFlag,
     user_cancelled: Arc<AtomicBool>,
 ) -> Result<(), StoreError> {
-    let result = train_claimed(&inner, &job, &cancel, &user_cancelled).await;
+    let result = match train_claimed(&inner, &job, &cancel, &user_cancelled).await {
+        // Its session was deleted meanwhile (here or by another process): nothing to keep.
+        Err(
+            StoreError::UnknownJob(_) | StoreError::UnknownSession(_) | StoreError::UnknownModel(_),
+        ) if inner.store.job(job.id).await.is_err() => {
+            tracing::info!(
+                job = job.id,
+                "the job's session was deleted while it trained"
+            );
+            Ok(())
+        }
+        result => result,
+    };
     inner.running.lock().expect("running map").remove(&job.id);
     inner.left.notify_waiters();
     inner.wake.notify_one();
@@ -358,9 +465,18 @@ async fn train_claimed(
 ) -> Result<(), StoreError> {
     let store = &inner.store;
     let worker = inner.config.worker_id.clone();
-    let session = store.session(job.session_id).await?;
-    let model = store.model(job.model_id).await?;
+    let patience = inner.config.database_patience;
+    let session = patiently(patience, "reading a session", || {
+        store.session(job.session_id)
+    })
+    .await?;
+    let model = patiently(patience, "reading a model", || store.model(job.model_id)).await?;
     let epochs_total = model.epochs;
+    // The last epoch any worker completed (a database store keeps the checkpoint).
+    patiently(patience, "restoring a checkpoint", || {
+        store.restore_checkpoint(job)
+    })
+    .await?;
     let spec = JobSpec {
         job: job.clone(),
         session,
@@ -409,12 +525,16 @@ async fn train_claimed(
     let base = RunRecord {
         started_at,
         train_seconds: clock.elapsed().as_secs_f64(),
+        host: Some(inner.config.host.clone()),
+        engine_job: inner.config.engine_job.clone(),
         ..RunRecord::default()
     };
     let record = match outcome {
         Ok(outcome) => RunRecord {
             status: Some(if outcome.diverged {
                 JobStatus::Diverged
+            } else if outcome.paused {
+                JobStatus::Screened
             } else {
                 JobStatus::Done
             }),
@@ -422,15 +542,22 @@ async fn train_claimed(
             per_class_accuracy: Some(outcome.per_class_accuracy),
             confusion: Some(outcome.confusion),
             predictions: Some(outcome.predictions),
+            log_probs: outcome.log_probs,
             weights: outcome.weights,
             device: outcome.device,
             ..base
         },
         Err(RunError::Stopped) => {
-            let by_user =
-                user_cancelled.load(Ordering::SeqCst) || store.job(job.id).await?.cancel_requested;
+            let by_user = user_cancelled.load(Ordering::SeqCst)
+                || patiently(patience, "reading a job", || store.job(job.id))
+                    .await?
+                    .cancel_requested;
             if !by_user {
-                if store.release_job(job, &worker).await? {
+                if patiently(patience, "releasing a job", || {
+                    store.release_job(job, &worker)
+                })
+                .await?
+                {
                     let mut requeued = job.clone();
                     requeued.status = JobStatus::Queued;
                     inner.announce_job(&requeued, None);
@@ -443,7 +570,20 @@ async fn train_claimed(
                 ..base
             }
         }
-        Err(RunError::Failed(error)) => RunRecord {
+        Err(RunError::Lost(error)) if job.attempts < MAX_ATTEMPTS => {
+            tracing::warn!(job = job.id, %error, "the worker died; the job goes back to the queue");
+            if patiently(patience, "releasing a job", || {
+                store.release_job(job, &worker)
+            })
+            .await?
+            {
+                let mut requeued = job.clone();
+                requeued.status = JobStatus::Queued;
+                inner.announce_job(&requeued, Some(error));
+            }
+            return Ok(());
+        }
+        Err(RunError::Failed(error) | RunError::Lost(error)) => RunRecord {
             status: Some(JobStatus::Failed),
             epochs,
             error: Some(error),
@@ -451,10 +591,19 @@ async fn train_claimed(
         },
     };
     let error = record.error.clone();
-    if let Some(run) = store.finish_job(job, &worker, record).await? {
+    let finished = patiently(patience, "storing a result", || {
+        store.finish_job(job, &worker, record.clone())
+    })
+    .await?;
+    if let Some(run) = finished {
         let mut finished = job.clone();
         finished.status = run.status;
         inner.announce_job(&finished, error);
+    }
+    if job.rung.is_some() {
+        for promoted in patiently(patience, "promoting", || store.promote(job.session_id)).await? {
+            inner.announce_job(&promoted, None);
+        }
     }
     Ok(())
 }
@@ -534,7 +683,11 @@ async fn forward_progress(
                 epochs.retain(|known| known.epoch < metrics.epoch);
                 epochs.push(metrics.clone());
                 match inner.store.record_epochs(&job, &worker, &epochs).await {
-                    Ok(true) => {}
+                    Ok(true) => {
+                        if let Err(error) = inner.store.save_checkpoint(&job).await {
+                            tracing::warn!(job = job.id, %error, "could not store a checkpoint");
+                        }
+                    }
                     Ok(false) => continue,
                     Err(error) => {
                         tracing::warn!(job = job.id, %error, "could not record an epoch");

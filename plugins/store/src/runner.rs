@@ -8,12 +8,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use crate::types::{EpochMetrics, Job, Model, Session};
 
 /// Everything a runner needs to train one job's model.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct JobSpec {
     pub job: Job,
     pub session: Session,
     pub model: Model,
-    /// Where the runner keeps its last completed-epoch checkpoint. Write it with
+    /// Where the runner keeps its last completed-epoch checkpoint. Training pauses after
+    /// `job.pause_after(model.epochs)` epochs when the job is screened. Write it with
     /// [`crate::files::write_atomic`] after every epoch; if it exists when `run` starts, the
     /// job was interrupted (crash or clean stop) and training resumes from it.
     pub checkpoint_path: PathBuf,
@@ -51,17 +52,24 @@ impl CancelFlag {
     }
 }
 
-/// What a completed training leaves for the store.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// What a completed training leaves for the store (serialisable, weights in base64, for
+/// runners in other processes).
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RunOutcome {
     /// Every epoch's metrics, including those trained before a resume.
     pub epochs: Vec<EpochMetrics>,
     /// The loss became NaN or infinite; the metrics so far are kept.
     pub diverged: bool,
+    /// Training paused at the job's screening rung; the checkpoint continues it.
+    pub paused: bool,
     pub per_class_accuracy: Vec<f64>,
     pub confusion: Vec<Vec<u64>>,
     /// Predicted label of every held-out image in the data set's fixed order.
     pub predictions: Vec<u8>,
+    /// Class log-probabilities of every held-out image, 16 bits each, in the same order.
+    #[serde(with = "base64_bytes")]
+    pub log_probs: Option<Vec<u8>>,
+    #[serde(with = "base64_bytes")]
     pub weights: Option<Vec<u8>>,
     /// E.g. `cpu (ndarray)`, `cuda:0`.
     pub device: String,
@@ -76,6 +84,10 @@ pub enum RunError {
     /// Training failed; the message is shown as the job's reason.
     #[error("{0}")]
     Failed(String),
+    /// The process training it died (killed, aborted, out of memory): the job goes back
+    /// to the queue and resumes from its checkpoint, up to a few attempts.
+    #[error("{0}")]
+    Lost(String),
 }
 
 /// Trains one job. Implementations that compute on the CPU should do so on a blocking
@@ -88,4 +100,24 @@ pub trait JobRunner: Send + Sync {
         progress: &(dyn Fn(Progress) + Send + Sync),
         cancel: &CancelFlag,
     ) -> Result<RunOutcome, RunError>;
+}
+
+/// Optional bytes as a base64 string in JSON.
+mod base64_bytes {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
+        match bytes {
+            Some(bytes) => s.serialize_some(&STANDARD.encode(bytes)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<u8>>, D::Error> {
+        Option::<String>::deserialize(d)?
+            .map(|text| STANDARD.decode(text).map_err(serde::de::Error::custom))
+            .transpose()
+    }
 }

@@ -27,6 +27,7 @@ impl Store {
             search_space: Set(to_json(&new.search_space)),
             seed: Set(new.seed as i64),
             training: Set(to_json(&new.training)),
+            budget: Set(new.budget.map(|b| b as i64)),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
@@ -74,7 +75,7 @@ impl Store {
             .collect()
     }
 
-    /// Replaces a session's data set options, search space and training settings.
+    /// Replaces a session's data set options, search space, training settings and budget.
     pub async fn update_session(&self, updated: &Session) -> Result<Session, StoreError> {
         let row = session::ActiveModel {
             id: Set(updated.id),
@@ -83,6 +84,7 @@ impl Store {
             search_space: Set(to_json(&updated.search_space)),
             seed: Set(updated.seed as i64),
             training: Set(to_json(&updated.training)),
+            budget: Set(updated.budget.map(|b| b as i64)),
             updated_at: Set(now_ms()),
             ..Default::default()
         }
@@ -120,11 +122,15 @@ impl Store {
     /// files of its runs. The caller stops the session's running jobs first.
     pub async fn delete_session(&self, id: SessionId) -> Result<(), StoreError> {
         self.session(id).await?;
+        // Weights in the database go with the session's rows (`artifacts` cascades).
         let weights: Vec<std::path::PathBuf> = self
             .runs(id)
             .await?
             .into_iter()
-            .filter_map(|run| run.weights_path)
+            .filter_map(|run| match run.weights {
+                Some(crate::StoredWeights::File(path)) => Some(path),
+                _ => None,
+            })
             .collect();
         session::Entity::delete_by_id(id).exec(&self.db).await?;
         for path in weights {

@@ -7,6 +7,7 @@ use remap_migrations::{Migrator, MigratorTrait, known_versions, seaql_migrations
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, EntityTrait};
 
+use crate::artifacts::ArtifactStore;
 use crate::error::StoreError;
 use crate::location::{Location, looks_like_sqlite};
 
@@ -19,6 +20,7 @@ pub struct Store {
     pub(crate) db: DatabaseConnection,
     location: Location,
     files_dir: PathBuf,
+    pub(crate) artifacts: ArtifactStore,
 }
 
 impl Store {
@@ -33,7 +35,9 @@ impl Store {
         Self::open_with_files(location, &files_dir).await
     }
 
-    /// Like [`Store::open`], keeping weights and checkpoints under `files_dir`.
+    /// Like [`Store::open`], with `files_dir` for this machine's files: weights and
+    /// checkpoints of an SQLite database, the local copies of checkpoints of a server's
+    /// (which keeps its artifacts in the database).
     pub async fn open_with_files(
         location: &Location,
         files_dir: &Path,
@@ -44,11 +48,26 @@ impl Store {
         };
         check_schema_version(&db, location).await?;
         Migrator::up(&db, None).await?;
+        let artifacts = match location {
+            Location::Sqlite(_) => ArtifactStore::Directory(files_dir.to_path_buf()),
+            Location::Postgres(_) => ArtifactStore::Database,
+        };
         Ok(Store {
             db,
             location: location.clone(),
             files_dir: files_dir.to_path_buf(),
+            artifacts,
         })
+    }
+
+    /// The same database with weights and checkpoints in `artifacts` (a directory every
+    /// worker mounts, or the database) instead of the location's default.
+    pub fn with_artifacts(mut self, artifacts: ArtifactStore) -> Self {
+        if let ArtifactStore::Directory(dir) = &artifacts {
+            self.files_dir = dir.clone();
+        }
+        self.artifacts = artifacts;
+        self
     }
 
     /// The database this store reads.

@@ -1,7 +1,6 @@
 //! The store's domain types, as the CLI and the app see them (JSON columns already parsed).
 
 use std::fmt;
-use std::path::PathBuf;
 
 use remap_architecture::Architecture;
 pub use remap_architecture::Origin;
@@ -25,6 +24,8 @@ pub struct Session {
     pub search_space: Value,
     pub seed: u64,
     pub training: Value,
+    /// Parameter budget of its models (spec §9.3), if any.
+    pub budget: Option<u64>,
     /// Unix milliseconds.
     pub created_at: i64,
     pub updated_at: i64,
@@ -39,6 +40,8 @@ pub struct NewSession {
     pub search_space: Value,
     pub seed: u64,
     pub training: Value,
+    /// Parameter budget of its models (spec §9.3), if any.
+    pub budget: Option<u64>,
 }
 
 /// A model of a session.
@@ -78,16 +81,20 @@ pub enum JobStatus {
     Failed,
     Cancelled,
     Diverged,
+    /// Stopped at a screening rung (spec §9.1): it has a result, and its checkpoint
+    /// continues it when it is promoted or trained to the end.
+    Screened,
 }
 
 impl JobStatus {
-    pub const ALL: [JobStatus; 6] = [
+    pub const ALL: [JobStatus; 7] = [
         JobStatus::Queued,
         JobStatus::Running,
         JobStatus::Done,
         JobStatus::Failed,
         JobStatus::Cancelled,
         JobStatus::Diverged,
+        JobStatus::Screened,
     ];
 
     pub fn name(self) -> &'static str {
@@ -98,6 +105,7 @@ impl JobStatus {
             JobStatus::Failed => "failed",
             JobStatus::Cancelled => "cancelled",
             JobStatus::Diverged => "diverged",
+            JobStatus::Screened => "screened",
         }
     }
 
@@ -105,7 +113,12 @@ impl JobStatus {
         Self::ALL.into_iter().find(|status| status.name() == name)
     }
 
-    /// Whether the job has ended (it can only be retried from here).
+    /// Whether the job left a trained model: done, or stopped at a screening rung.
+    pub fn has_result(self) -> bool {
+        matches!(self, JobStatus::Done | JobStatus::Screened)
+    }
+
+    /// Whether the job is not waiting or training (a screened job may still be promoted).
     pub fn is_final(self) -> bool {
         !matches!(self, JobStatus::Queued | JobStatus::Running)
     }
@@ -150,6 +163,15 @@ pub struct Job {
     pub progress: Vec<EpochMetrics>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Epochs of the screening rung it trains to (`None`: the protocol's end, unscreened).
+    pub rung: Option<u32>,
+}
+
+impl Job {
+    /// Whether training pauses before the model's `epochs` (a screening rung below the top).
+    pub fn pause_after(&self, epochs: u32) -> Option<u32> {
+        self.rung.filter(|&rung| rung < epochs)
+    }
 }
 
 /// The stored result of one training attempt.
@@ -166,12 +188,20 @@ pub struct TrainingRun {
     pub confusion: Option<Vec<Vec<u64>>>,
     /// Predicted label of every held-out image, in the data set's fixed order.
     pub predictions: Option<Vec<u8>>,
+    /// Class log-probabilities of every held-out image, 16 bits each, in the same order
+    /// (`remap_training::LogProbs`); `None` for runs made before they were kept.
+    pub log_probs: Option<Vec<u8>>,
     pub device: String,
     pub started_at: i64,
     pub finished_at: i64,
     pub train_seconds: f64,
     pub error: Option<String>,
-    pub weights_path: Option<PathBuf>,
+    /// Where its weights are (a file or the database), if it has any.
+    pub weights: Option<crate::StoredWeights>,
+    /// The machine it trained on (runs made before workers were recorded have none).
+    pub host: Option<String>,
+    /// The engine's id of the worker that trained it, e.g. Slurm's `123_4`.
+    pub engine_job: Option<String>,
 }
 
 impl TrainingRun {

@@ -24,7 +24,23 @@ async fn sessions(db: TestDb) {
         u64::MAX - 7,
         "the seed's full 64 bits survive a signed column"
     );
+    assert_eq!(created.budget, Some(100_000));
     assert_eq!(store.session_by_name("demo").await.unwrap(), created);
+    let unbudgeted = store
+        .update_session(&remap_store::Session {
+            budget: None,
+            ..created.clone()
+        })
+        .await
+        .unwrap();
+    assert_eq!(unbudgeted.budget, None);
+    let created = store
+        .update_session(&remap_store::Session {
+            budget: Some(100_000),
+            ..unbudgeted
+        })
+        .await
+        .unwrap();
     assert!(matches!(
         store.create_session(&new_session("demo")).await,
         Err(StoreError::SessionExists(_))
@@ -55,7 +71,7 @@ async fn rename_and_delete_sessions(db: TestDb) {
     let store = &db.store;
     let (kept, _) = session_with_models(store, "kept", 1, 1).await;
     let (doomed, models) = session_with_models(store, "doomed", 2, 1).await;
-    store.enqueue(models[0], None).await.unwrap();
+    store.enqueue(models[0], None, None).await.unwrap();
     store.add_to_drawer(models[1]).await.unwrap();
 
     let renamed = store.rename_session(kept.id, "  renamed ").await.unwrap();
@@ -202,10 +218,10 @@ async fn queue_state(db: TestDb) {
     let (session, ids) = session_with_models(store, "q", 5, 1).await;
     let mut jobs = Vec::new();
     for id in &ids[..4] {
-        jobs.push(store.enqueue(*id, None).await.unwrap().id);
+        jobs.push(store.enqueue(*id, None, None).await.unwrap().id);
     }
     // At index 1 among queued jobs: between the first and the second.
-    let inserted = store.enqueue(ids[4], Some(1)).await.unwrap().id;
+    let inserted = store.enqueue(ids[4], Some(1), None).await.unwrap().id;
     let queued = |jobs: Vec<remap_store::Job>| {
         jobs.into_iter()
             .filter(|j| j.status == JobStatus::Queued)
@@ -237,7 +253,7 @@ async fn queue_state(db: TestDb) {
     ));
 
     let claimed = store
-        .claim_next("w1", Some(session.id))
+        .claim_next("w1", &[session.id])
         .await
         .unwrap()
         .unwrap();
@@ -278,28 +294,28 @@ async fn queue_state(db: TestDb) {
     // only once the heartbeat is stale.
     assert!(
         store
-            .requeue_abandoned(Some("w2"), 0, None)
+            .requeue_abandoned(Some("w2"), 0, &[])
             .await
             .unwrap()
             .is_empty()
     );
     assert!(
         store
-            .requeue_abandoned(None, 0, None)
+            .requeue_abandoned(None, 0, &[])
             .await
             .unwrap()
             .is_empty()
     );
-    let back = store.requeue_abandoned(Some("w1"), 0, None).await.unwrap();
+    let back = store.requeue_abandoned(Some("w1"), 0, &[]).await.unwrap();
     assert_eq!(back.iter().map(|j| j.id).collect::<Vec<_>>(), [claimed.id]);
-    let again = store.claim_next("w3", None).await.unwrap().unwrap();
+    let again = store.claim_next("w3", &[]).await.unwrap().unwrap();
     assert_eq!(
         again.id, claimed.id,
         "a requeued job keeps its place at the front"
     );
     assert_eq!(again.attempts, 2);
     let stale = store
-        .requeue_abandoned(None, remap_store::now_ms() + 1, None)
+        .requeue_abandoned(None, remap_store::now_ms() + 1, &[])
         .await
         .unwrap();
     assert_eq!(stale.len(), 1);
@@ -308,7 +324,7 @@ async fn queue_state(db: TestDb) {
 async fn claims_are_exclusive(db: TestDb) {
     let (session, ids) = session_with_models(&db.store, "c", 12, 1).await;
     for id in &ids {
-        db.store.enqueue(*id, None).await.unwrap();
+        db.store.enqueue(*id, None, None).await.unwrap();
     }
     // Several workers, each with its own connection pool like separate processes would have.
     let mut workers = Vec::new();
@@ -317,7 +333,7 @@ async fn claims_are_exclusive(db: TestDb) {
         workers.push(tokio::spawn(async move {
             let mut mine = Vec::new();
             while let Some(job) = store
-                .claim_next(&format!("w{worker}"), Some(session.id))
+                .claim_next(&format!("w{worker}"), &[session.id])
                 .await
                 .unwrap()
             {
@@ -337,9 +353,9 @@ async fn claims_are_exclusive(db: TestDb) {
 async fn finishing_is_guarded(db: TestDb) {
     let store = &db.store;
     let (session, ids) = session_with_models(store, "f", 1, 2).await;
-    store.enqueue(ids[0], None).await.unwrap();
+    store.enqueue(ids[0], None, None).await.unwrap();
     let first = store
-        .claim_next("old", Some(session.id))
+        .claim_next("old", &[session.id])
         .await
         .unwrap()
         .unwrap();
@@ -351,10 +367,10 @@ async fn finishing_is_guarded(db: TestDb) {
     );
     // The worker looked dead; the job went to another worker.
     store
-        .requeue_abandoned(None, remap_store::now_ms() + 1, None)
+        .requeue_abandoned(None, remap_store::now_ms() + 1, &[])
         .await
         .unwrap();
-    let second = store.claim_next("new", None).await.unwrap().unwrap();
+    let second = store.claim_next("new", &[]).await.unwrap().unwrap();
     assert_eq!(second.epochs_done, 1, "progress survives the takeover");
     assert_eq!(second.progress, [common::metrics(ids[0], 1)]);
 
@@ -364,11 +380,14 @@ async fn finishing_is_guarded(db: TestDb) {
         per_class_accuracy: Some(vec![0.25, 0.75]),
         confusion: Some(vec![vec![3, 1], vec![0, 4]]),
         predictions: Some(vec![0, 1, 1, 0, 255]),
+        log_probs: Some(vec![7, 0, 255, 255]),
         weights: Some(b"w".to_vec()),
         device: "cpu".into(),
         started_at: 1,
         train_seconds: 2.5,
         error: None,
+        host: Some("node-7".into()),
+        engine_job: Some("41_1".into()),
     };
     assert!(!store.record_epochs(&first, "old", &[]).await.unwrap());
     assert_eq!(
@@ -389,13 +408,16 @@ async fn finishing_is_guarded(db: TestDb) {
     let runs = store.runs_of_model(ids[0]).await.unwrap();
     assert_eq!(runs, vec![run.clone()]);
     assert_eq!(run.predictions.as_deref(), Some(&[0, 1, 1, 0, 255][..]));
+    assert_eq!(run.log_probs.as_deref(), Some(&[7, 0, 255, 255][..]));
     assert_eq!(run.confusion, Some(vec![vec![3, 1], vec![0, 4]]));
     assert_eq!(
         run.val_accuracy(),
         Some(common::metrics(ids[0], 2).val_accuracy)
     );
     assert_eq!(run.attempt, 2);
-    assert_eq!(std::fs::read(run.weights_path.unwrap()).unwrap(), b"w");
+    assert_eq!(store.weights(&run).await.unwrap(), b"w");
+    assert_eq!(run.host.as_deref(), Some("node-7"));
+    assert_eq!(run.engine_job.as_deref(), Some("41_1"));
     assert_eq!(store.job(second.id).await.unwrap().status, JobStatus::Done);
     assert_eq!(store.runs(session.id).await.unwrap().len(), 1);
 }
@@ -403,7 +425,7 @@ async fn finishing_is_guarded(db: TestDb) {
 async fn everything_survives_reopening(db: TestDb) {
     let (session, ids) = session_with_models(&db.store, "r", 2, 3).await;
     db.store.add_to_drawer(ids[1]).await.unwrap();
-    let job = db.store.enqueue(ids[0], None).await.unwrap();
+    let job = db.store.enqueue(ids[0], None, None).await.unwrap();
     db.store
         .put_cached(session.id, "layout", &ids, b"xy")
         .await

@@ -14,6 +14,9 @@ on_both_databases!(
     reordered_jobs_run_in_the_new_order,
     cancelling_a_running_job_stops_it_and_the_queue_goes_on,
     pause_holds_new_jobs_until_resume,
+    pause_stops_running_jobs_which_resume_from_their_checkpoints,
+    screening_promotes_the_top_third_as_results_arrive,
+    train_to_end_continues_a_screened_job,
     several_jobs_run_at_once,
     failed_jobs_keep_their_reason_and_can_be_retried,
     a_clean_stop_requeues_and_the_next_run_resumes,
@@ -59,9 +62,9 @@ async fn reordered_jobs_run_in_the_new_order(db: TestDb) {
     let queue = scheduler(&db.store, &runner, config());
     let mut jobs = Vec::new();
     for model in &models[..5] {
-        jobs.push(queue.enqueue(*model, None).await.unwrap().id);
+        jobs.push(queue.enqueue(*model, None, None).await.unwrap().id);
     }
-    queue.enqueue(models[5], Some(0)).await.unwrap();
+    queue.enqueue(models[5], Some(0), None).await.unwrap();
     queue.move_job(jobs[4], 1).await.unwrap();
     queue.move_job(jobs[0], 4).await.unwrap();
     assert_eq!(queue.cancel(jobs[2]).await.unwrap(), JobStatus::Cancelled);
@@ -87,7 +90,7 @@ async fn cancelling_a_running_job_stops_it_and_the_queue_goes_on(db: TestDb) {
     let (session, models) = session_with_models(&db.store, "cancel", 3, 3).await;
     let runner = Arc::new(RecordingRunner::new(1000, Duration::from_millis(5)));
     let queue = scheduler(&db.store, &runner, config());
-    let long = queue.enqueue(models[0], None).await.unwrap().id;
+    let long = queue.enqueue(models[0], None, None).await.unwrap().id;
     let mut events = queue.subscribe();
     let background = tokio::spawn({
         let queue = queue.clone();
@@ -102,7 +105,7 @@ async fn cancelling_a_running_job_stops_it_and_the_queue_goes_on(db: TestDb) {
     let short_runner_models = [models[1], models[2]];
     let mut later = Vec::new();
     for model in short_runner_models {
-        later.push(queue.enqueue(model, None).await.unwrap().id);
+        later.push(queue.enqueue(model, None, None).await.unwrap().id);
     }
     assert_eq!(queue.cancel(long).await.unwrap(), JobStatus::Running);
     wait_for(&mut events, job_is(long, JobStatus::Cancelled)).await;
@@ -136,17 +139,190 @@ async fn pause_holds_new_jobs_until_resume(db: TestDb) {
         let queue = queue.clone();
         async move { queue.run(RunUntil::Stopped).await }
     });
-    let first = queue.enqueue(models[0], None).await.unwrap().id;
+    let first = queue.enqueue(models[0], None, None).await.unwrap().id;
     tokio::time::sleep(Duration::from_millis(400)).await;
     assert!(runner.started().is_empty(), "nothing starts while paused");
     assert_eq!(db.store.job(first).await.unwrap().status, JobStatus::Queued);
     queue.resume();
     wait_for(&mut events, job_is(first, JobStatus::Done)).await;
-    let second = queue.enqueue(models[1], None).await.unwrap().id;
+    let second = queue.enqueue(models[1], None, None).await.unwrap().id;
     wait_for(&mut events, job_is(second, JobStatus::Done)).await;
     queue.stop();
     background.await.unwrap().unwrap();
     assert_eq!(runner.started(), models);
+}
+
+async fn pause_stops_running_jobs_which_resume_from_their_checkpoints(db: TestDb) {
+    let (session, models) = session_with_models(&db.store, "pause-now", 2, 3).await;
+    let jobs_session = session.id;
+    let runner = Arc::new(RecordingRunner::new(5, Duration::from_millis(40)));
+    let mut config = config();
+    config.concurrency = 2;
+    let queue = scheduler(&db.store, &runner, config);
+    let jobs = [
+        queue.enqueue(models[0], None, None).await.unwrap().id,
+        queue.enqueue(models[1], None, None).await.unwrap().id,
+    ];
+    let background = tokio::spawn({
+        let queue = queue.clone();
+        async move { queue.run(RunUntil::Stopped).await }
+    });
+    // Both train; pause once each has a checkpoint (epoch 1 done).
+    let has_checkpoint = |model: i64| {
+        runner
+            .epochs_trained
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|(m, _)| *m == model)
+    };
+    tokio::time::timeout(Duration::from_secs(20), async {
+        while !models.iter().all(|m| has_checkpoint(*m)) {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await
+    .expect("both jobs checkpointed an epoch");
+    let paused_at = std::time::Instant::now();
+    queue.pause();
+    tokio::time::timeout(Duration::from_secs(20), async {
+        loop {
+            let mut back = 0;
+            for job in jobs {
+                back += usize::from(db.store.job(job).await.unwrap().status == JobStatus::Queued);
+            }
+            if back == jobs.len() && queue.running_jobs().is_empty() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await
+    .expect("both jobs went back to the queue");
+    // Within a batch or two (40 ms each), not the rest of the run (3 epochs × 5 batches).
+    assert!(
+        paused_at.elapsed() < Duration::from_millis(400),
+        "{:?}",
+        paused_at.elapsed()
+    );
+    let trained_before = runner.epochs_trained.lock().unwrap().clone();
+    queue.resume();
+    tokio::time::timeout(Duration::from_secs(20), async {
+        while db
+            .store
+            .jobs(jobs_session)
+            .await
+            .unwrap()
+            .iter()
+            .any(|j| j.status != JobStatus::Done)
+        {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("both jobs finished after resuming");
+    queue.stop();
+    background.await.unwrap().unwrap();
+    // Each epoch trained once: the resumed attempts started after the checkpointed epochs.
+    let trained = runner.epochs_trained.lock().unwrap().clone();
+    for model in models {
+        let epochs: Vec<u32> = trained
+            .iter()
+            .filter(|(m, _)| *m == model)
+            .map(|(_, e)| *e)
+            .collect();
+        assert_eq!(
+            epochs,
+            [1, 2, 3],
+            "model {model}: {trained:?} (before pause {trained_before:?})"
+        );
+    }
+}
+
+async fn screening_promotes_the_top_third_as_results_arrive(db: TestDb) {
+    // The recording runner's accuracy grows with the model id: later models are better.
+    let (session, models) = session_with_models(&db.store, "screened", 6, 10).await;
+    let runner = Arc::new(RecordingRunner::new(1, Duration::from_millis(1)));
+    let queue = scheduler(&db.store, &runner, config());
+    for model in &models {
+        queue.enqueue(*model, None, Some(1)).await.unwrap();
+    }
+    queue.run(RunUntil::Empty).await.unwrap();
+    let jobs = db.store.jobs(session.id).await.unwrap();
+    let state: Vec<(JobStatus, u32)> = models
+        .iter()
+        .map(|model| {
+            let job = jobs.iter().find(|job| job.model_id == *model).unwrap();
+            (job.status, job.epochs_done)
+        })
+        .collect();
+    // Rung 1 (one at a time): the best of the first three goes on at the third result, then
+    // each new best; at six, the top two. Rung 3: the same rule over those four.
+    assert_eq!(
+        state,
+        [
+            (JobStatus::Screened, 1),
+            (JobStatus::Screened, 1),
+            (JobStatus::Screened, 3),
+            (JobStatus::Screened, 3),
+            (JobStatus::Done, 10),
+            (JobStatus::Done, 10),
+        ]
+    );
+    // A rung's result is a run like any other; the promoted job continued its checkpoint.
+    let trained = runner.epochs_trained.lock().unwrap().clone();
+    let of_best: Vec<u32> = trained
+        .iter()
+        .filter(|(m, _)| *m == models[5])
+        .map(|(_, e)| *e)
+        .collect();
+    assert_eq!(of_best, (1..=10).collect::<Vec<_>>());
+    let runs = db.store.runs(session.id).await.unwrap();
+    assert_eq!(
+        runs.iter().filter(|run| run.model_id == models[5]).count(),
+        3
+    );
+    assert_eq!(
+        runs.iter().filter(|run| run.model_id == models[0]).count(),
+        1
+    );
+}
+
+async fn train_to_end_continues_a_screened_job(db: TestDb) {
+    let (_, models) = session_with_models(&db.store, "to-the-end", 1, 4).await;
+    let runner = Arc::new(RecordingRunner::new(1, Duration::from_millis(1)));
+    let queue = scheduler(&db.store, &runner, config());
+    // A lone model at rung 1 of [1, 4], with nobody pending, is the best of its cohort: it
+    // goes on to the end by itself.
+    let job = queue.enqueue(models[0], None, Some(1)).await.unwrap().id;
+    queue.run(RunUntil::Empty).await.unwrap();
+    assert_eq!(db.store.job(job).await.unwrap().status, JobStatus::Done);
+    assert_eq!(db.store.job(job).await.unwrap().epochs_done, 4);
+
+    // Four more in another session: the best one goes on, the worst stays screened.
+    let (_, more) = session_with_models(&db.store, "to-the-end-2", 4, 4).await;
+    let jobs: Vec<JobId> = {
+        let mut jobs = Vec::new();
+        for model in &more {
+            jobs.push(queue.enqueue(*model, None, Some(1)).await.unwrap().id);
+        }
+        jobs
+    };
+    queue.run(RunUntil::Empty).await.unwrap();
+    let screened = jobs[0];
+    assert_eq!(
+        db.store.job(screened).await.unwrap().status,
+        JobStatus::Screened
+    );
+    assert!(
+        queue.train_to_end(jobs[3]).await.unwrap().is_none(),
+        "not screened"
+    );
+    let queued = queue.train_to_end(screened).await.unwrap().unwrap();
+    assert_eq!(queued.status, JobStatus::Queued);
+    queue.run(RunUntil::Empty).await.unwrap();
+    let done = db.store.job(screened).await.unwrap();
+    assert_eq!((done.status, done.epochs_done), (JobStatus::Done, 4));
 }
 
 async fn several_jobs_run_at_once(db: TestDb) {
@@ -156,7 +332,7 @@ async fn several_jobs_run_at_once(db: TestDb) {
     config.concurrency = 3;
     let queue = scheduler(&db.store, &runner, config);
     for model in &models {
-        queue.enqueue(*model, None).await.unwrap();
+        queue.enqueue(*model, None, None).await.unwrap();
     }
     queue.run(RunUntil::Empty).await.unwrap();
     assert_eq!(
@@ -180,8 +356,8 @@ async fn failed_jobs_keep_their_reason_and_can_be_retried(db: TestDb) {
     let runner = Arc::new(RecordingRunner::new(1, Duration::from_millis(1)));
     runner.fail_once.lock().unwrap().insert(models[0]);
     let queue = scheduler(&db.store, &runner, config());
-    let failing = queue.enqueue(models[0], None).await.unwrap().id;
-    let fine = queue.enqueue(models[1], None).await.unwrap().id;
+    let failing = queue.enqueue(models[0], None, None).await.unwrap().id;
+    let fine = queue.enqueue(models[1], None, None).await.unwrap().id;
     queue.run(RunUntil::Empty).await.unwrap();
     assert_eq!(
         db.store.job(failing).await.unwrap().status,
@@ -216,7 +392,7 @@ async fn a_clean_stop_requeues_and_the_next_run_resumes(db: TestDb) {
     let (session, models) = session_with_models(&db.store, "stop", 1, 4).await;
     let runner = Arc::new(RecordingRunner::new(5, Duration::from_millis(10)));
     let queue = scheduler(&db.store, &runner, config());
-    let job = queue.enqueue(models[0], None).await.unwrap().id;
+    let job = queue.enqueue(models[0], None, None).await.unwrap().id;
     let mut events = queue.subscribe();
     let background = tokio::spawn({
         let queue = queue.clone();
@@ -266,7 +442,7 @@ async fn events_follow_persisted_state(db: TestDb) {
     let queue = scheduler(&db.store, &runner, config());
     let mut events = queue.subscribe();
     for model in &models {
-        queue.enqueue(*model, None).await.unwrap();
+        queue.enqueue(*model, None, None).await.unwrap();
     }
     let background = tokio::spawn({
         let queue = queue.clone();

@@ -1,5 +1,6 @@
 //! sea-orm entities, one per table of `remap-migrations`.
 
+pub mod artifact;
 pub mod cached_matrix;
 pub mod drawer_entry;
 pub mod model;
@@ -7,3 +8,4 @@ pub mod queue_job;
 pub mod session;
 pub mod template;
 pub mod training_run;
+pub mod worker;

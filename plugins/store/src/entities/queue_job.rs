@@ -10,7 +10,7 @@ pub struct Model {
     pub session_id: i64,
     pub model_id: i64,
     pub position: i64,
-    /// `queued`, `running`, `done`, `failed`, `cancelled` or `diverged`.
+    /// `queued`, `running`, `done`, `failed`, `cancelled`, `diverged` or `screened`.
     pub status: String,
     pub attempts: i32,
     pub claimed_by: Option<String>,
@@ -21,6 +21,8 @@ pub struct Model {
     pub progress: String,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Epochs of the screening rung this job trains to; null: the protocol's end, unscreened.
+    pub rung: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -17,6 +17,8 @@ pub struct Model {
     pub seed: i64,
     /// JSON of the training settings.
     pub training: String,
+    /// Parameter budget of the session's models, if any.
+    pub budget: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
 }

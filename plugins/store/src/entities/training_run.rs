@@ -17,12 +17,18 @@ pub struct Model {
     pub confusion: Option<String>,
     /// One predicted label per held-out image, in the data set's fixed order.
     pub predictions: Option<Vec<u8>>,
+    /// Class log-probabilities of every held-out image, 16 bits each (spec §9.3).
+    pub log_probs: Option<Vec<u8>>,
     pub device: String,
     pub started_at: i64,
     pub finished_at: i64,
     pub train_seconds: f64,
     pub error: Option<String>,
     pub weights_path: Option<String>,
+    /// The machine the run trained on.
+    pub host: Option<String>,
+    /// The engine's id of the worker that trained it (e.g. Slurm's `123_4`).
+    pub engine_job: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -45,6 +45,7 @@ pub fn new_session(name: &str) -> NewSession {
         search_space: json!({"max_layers": 8}),
         seed: u64::MAX - 7,
         training: json!({"batch_size": 256, "epochs": 2}),
+        budget: Some(100_000),
     }
 }
 
@@ -185,7 +186,11 @@ impl RecordingRunner {
             Ok(bytes) => serde_json::from_slice::<Checkpoint>(&bytes).unwrap().epochs,
             Err(_) => Vec::new(),
         };
-        for epoch in epochs.len() as u32 + 1..=spec.model.epochs {
+        let last = spec
+            .job
+            .pause_after(spec.model.epochs)
+            .unwrap_or(spec.model.epochs);
+        for epoch in epochs.len() as u32 + 1..=last {
             for batch in 1..=self.batches {
                 if cancel.is_cancelled() {
                     return Err(RunError::Stopped);
@@ -220,9 +225,11 @@ impl RecordingRunner {
         Ok(RunOutcome {
             epochs,
             diverged: false,
+            paused: last < spec.model.epochs,
             per_class_accuracy: vec![0.5; 10],
             confusion: vec![vec![1; 10]; 10],
             predictions: (0..100).map(|i| ((i + model) % 10) as u8).collect(),
+            log_probs: None,
             weights: Some(format!("weights of model {model}").into_bytes()),
             device: "test".into(),
         })
