@@ -9,6 +9,7 @@
 mod align;
 mod analysis;
 mod architecture;
+mod count;
 mod error;
 mod layer;
 mod origin;
@@ -19,6 +20,7 @@ mod snac;
 pub use align::{AlignedRow, RowKind, align};
 pub use analysis::{Analysis, LayerReport};
 pub use architecture::{Architecture, Input};
+pub use count::thousands;
 pub use error::{ArchError, FitError};
 pub use layer::{Activation, Layer, LayerKind, Padding};
 pub use origin::Origin;

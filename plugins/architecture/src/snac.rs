@@ -19,6 +19,8 @@ pub struct SnacLayer {
     /// Elements of the output tensor (sets the chip's length).
     pub tensor_size: u64,
     pub params: u64,
+    /// `params` as a share of the whole model's parameters, 0–1 (spec §9.3).
+    pub share: f64,
     /// The activation function, for activation layers.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
@@ -30,6 +32,8 @@ pub struct SnacLayer {
 pub struct SnacHead {
     pub classes: u32,
     pub params: u64,
+    /// `params` as a share of the whole model's parameters, 0–1.
+    pub share: f64,
     pub tensor_size: u64,
 }
 
@@ -45,6 +49,7 @@ impl Snac {
     /// The SNAC facts of `arch` (an error when its layers do not fit together).
     pub fn of(arch: &Architecture) -> Result<Self, ArchError> {
         let analysis = arch.analyze()?;
+        let total = analysis.params.max(1) as f64;
         let layers = arch
             .layers
             .iter()
@@ -55,6 +60,7 @@ impl Snac {
                 output: report.output.dims(),
                 tensor_size: report.output.size(),
                 params: report.params,
+                share: report.params as f64 / total,
                 function: match layer {
                     Layer::Activation { function } => Some(*function),
                     _ => None,
@@ -67,6 +73,7 @@ impl Snac {
             head: SnacHead {
                 classes: arch.classes,
                 params: analysis.head.params,
+                share: analysis.head.params as f64 / total,
                 tensor_size: u64::from(arch.classes),
             },
         })
@@ -95,6 +102,10 @@ mod tests {
         assert_eq!(snac.layers[1].function, Some(Activation::Relu));
         assert_eq!(snac.layers[2].output, [13, 13, 8]);
         assert_eq!(snac.head.params, (13 * 13 * 8 + 1) * 10);
+        let total = (80 + snac.head.params) as f64;
+        assert_eq!(snac.layers[0].share, 80.0 / total);
+        assert_eq!(snac.layers[1].share, 0.0);
+        assert_eq!(snac.head.share, snac.head.params as f64 / total);
         let json = serde_json::to_value(&snac).unwrap();
         assert_eq!(json["layers"][0]["type"], "conv2d");
         assert_eq!(json["layers"][0]["tensor_size"], 5408);

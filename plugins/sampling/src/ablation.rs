@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::SamplingError;
+use crate::budget::over_budget_reason;
 use crate::lineage::{Change, Child, Origin};
 
 /// What to ablate.
@@ -16,7 +17,8 @@ pub struct AblationRequest {
     /// Hidden-layer indices to remove one at a time; `None` means every hidden layer.
     #[ts(optional = nullable)]
     pub layers: Option<Vec<usize>>,
-    /// Children with more parameters are not returned (counted in `dropped_over_budget`).
+    /// Children with more parameters are not returned (listed in `skipped` with the reason,
+    /// and counted in `dropped_over_budget`).
     #[ts(optional = nullable)]
     pub max_params: Option<u64>,
     /// Hashes of models the session already has; children equal to one are skipped.
@@ -97,8 +99,9 @@ pub fn ablate(
             out.skipped.push(skip(reason));
             continue;
         }
-        if request.max_params.is_some_and(|cap| params > cap) {
+        if let Some(reason) = over_budget_reason(params, request.max_params) {
             out.dropped_over_budget += 1;
+            out.skipped.push(skip(reason));
             continue;
         }
         let edits = vec![Change::Removed {

@@ -10,6 +10,8 @@
 //! Request and response types are serde types so a thin Tauri command can expose them.
 
 mod ablation;
+mod budget;
+mod edit_kind;
 mod error;
 pub mod hyper;
 mod lineage;
@@ -18,6 +20,8 @@ mod space;
 mod variation;
 
 pub use ablation::{AblationRequest, Generated, Skipped, ablate};
+pub use budget::{over_budget, over_budget_reason};
+pub use edit_kind::edit_kind;
 pub use error::{SamplingError, SpaceError};
 pub use hyper::{HValue, Hyperparameter};
 pub use lineage::{Change, Child, Origin, apply, diff};

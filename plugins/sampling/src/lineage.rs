@@ -164,9 +164,17 @@ impl Child {
     }
 }
 
-/// A shortest edit script from `from` to `to`: each insert, removal, replacement and
-/// single-hyperparameter change costs 1.
+/// A shortest edit script from `from` to `to`: each insert, removal and change of a layer
+/// into another of its type costs 1; a layer of another type is a removal and an insert
+/// (so "remove dropout" is not mistaken for "replace dropout with dense" next door).
 pub fn diff(from: &[Layer], to: &[Layer]) -> Vec<Change> {
+    // What aligning `a` with `b` costs: nothing, a change within the type, or never better
+    // than removing one and inserting the other.
+    let step = |a: &Layer, b: &Layer| match (a == b, a.kind() == b.kind()) {
+        (true, _) => 0,
+        (false, true) => 1,
+        (false, false) => 2,
+    };
     let (n, m) = (from.len(), to.len());
     // cost[i][j]: edits turning from[i..] into to[j..].
     let mut cost = vec![vec![0usize; m + 1]; n + 1];
@@ -177,8 +185,7 @@ pub fn diff(from: &[Layer], to: &[Layer]) -> Vec<Change> {
             } else if j == m {
                 n - i
             } else {
-                let step = usize::from(from[i] != to[j]);
-                (cost[i + 1][j + 1] + step)
+                (cost[i + 1][j + 1] + step(&from[i], &to[j]))
                     .min(cost[i + 1][j] + 1)
                     .min(cost[i][j + 1] + 1)
             };
@@ -187,7 +194,11 @@ pub fn diff(from: &[Layer], to: &[Layer]) -> Vec<Change> {
     let (mut i, mut j, mut at) = (0, 0, 0);
     let mut edits = Vec::new();
     while i < n || j < m {
-        if i < n && j < m && cost[i][j] == cost[i + 1][j + 1] + usize::from(from[i] != to[j]) {
+        if i < n
+            && j < m
+            && from[i].kind() == to[j].kind()
+            && cost[i][j] == cost[i + 1][j + 1] + step(&from[i], &to[j])
+        {
             if from[i] != to[j] {
                 edits.push(
                     single_param_change(at, &from[i], &to[j]).unwrap_or(Change::Replaced {

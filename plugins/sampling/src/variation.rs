@@ -11,6 +11,7 @@ use ts_rs::TS;
 
 use crate::SamplingError;
 use crate::ablation::{Generated, Skipped};
+use crate::budget::over_budget_reason;
 use crate::hyper::{self, HValue, Hyperparameter};
 use crate::lineage::{Change, Child, Origin};
 use crate::space::{Grids, Phase, Row, SearchSpace, Step, pick};
@@ -195,8 +196,12 @@ pub fn vary(
             }
             seen.insert(hash);
             made = true;
-            if request.max_params.is_some_and(|cap| params > cap) {
+            if let Some(reason) = over_budget_reason(params, request.max_params) {
                 out.dropped_over_budget += 1;
+                out.skipped.push(Skipped {
+                    layer: None,
+                    reason: format!("variation {index}: {reason}"),
+                });
             } else {
                 out.children
                     .push(Child::new(parent, child, Origin::Variation, edits));

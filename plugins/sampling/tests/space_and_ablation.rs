@@ -187,6 +187,20 @@ fn ablation_honours_the_selection_the_budget_and_existing_models() {
     let out = ablate(&parent, &request).unwrap();
     // Removing the pool quadruples the dense layer's input: over the budget.
     assert_eq!(out.dropped_over_budget, 1);
+    assert_eq!(
+        out.skipped.len(),
+        1,
+        "shown with the reason: {:?}",
+        out.skipped
+    );
+    assert_eq!(out.skipped[0].layer, Some(3));
+    assert!(
+        out.skipped[0]
+            .reason
+            .contains("over the budget of 200,000 by"),
+        "{}",
+        out.skipped[0].reason
+    );
     assert_eq!(out.children.len(), 1);
     assert_eq!(out.children[0].changes, ["removed conv2d(k3,f16) at 0"]);
 
