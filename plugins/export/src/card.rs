@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use remap_architecture::Snac;
+use remap_architecture::{Snac, thousands};
 
 use crate::{ExportError, Format, TrainedModel};
 
@@ -190,29 +190,4 @@ fn dims(d: &[u32]) -> String {
 
 fn or_unknown(s: &str) -> &str {
     if s.is_empty() { "unknown" } else { s }
-}
-
-/// `1182730` → `1,182,730`.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::thousands;
-
-    #[test]
-    fn thousands_are_grouped() {
-        assert_eq!(thousands(7), "7");
-        assert_eq!(thousands(7850), "7,850");
-        assert_eq!(thousands(1182730), "1,182,730");
-    }
 }

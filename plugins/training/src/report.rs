@@ -31,6 +31,9 @@ pub enum Status {
     Diverged,
     /// The caller asked to stop.
     Cancelled,
+    /// Reached [`crate::TrainOptions::pause_after`] before the protocol's end; the
+    /// checkpoint continues it.
+    Paused,
 }
 
 impl Status {
@@ -41,6 +44,7 @@ impl Status {
             Status::EarlyStopped => "early_stopped",
             Status::Diverged => "diverged",
             Status::Cancelled => "cancelled",
+            Status::Paused => "paused",
         }
     }
 }

@@ -29,6 +29,10 @@ pub struct TrainOptions {
     pub protocol: Protocol,
     /// Fixes initialisation, data order and dropout masks.
     pub seed: u64,
+    /// Pause after this many epochs in all (a screening rung), keeping the checkpoint, so
+    /// that a later call continues exactly where an uninterrupted run would be. `None` trains
+    /// to the protocol's end.
+    pub pause_after: Option<usize>,
 }
 
 /// Why a run could not train (a diverging loss is a [`Status`], not an error).
@@ -46,6 +50,8 @@ pub enum TrainError {
     ClassMismatch { arch: u32, data: usize },
     #[error("batch size must be at least 1")]
     ZeroBatch,
+    #[error(transparent)]
+    Memory(#[from] crate::memory::MemoryError),
 }
 
 /// A finished (or stopped) run.
@@ -76,6 +82,7 @@ pub fn train(
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<Outcome, TrainError> {
     check_fit(arch, data, &options.protocol)?;
+    crate::memory::check(arch, options.protocol.batch_size)?;
     let protocol = &options.protocol;
     let seed = options.seed;
     let train_device = device.clone().autodiff();
@@ -115,7 +122,10 @@ pub fn train(
         Status::Completed
     };
     let mut epoch = epochs.len();
-    'epochs: while status == Status::Completed && epoch < protocol.max_epochs {
+    let last = options
+        .pause_after
+        .map_or(protocol.max_epochs, |rung| rung.min(protocol.max_epochs));
+    'epochs: while status == Status::Completed && epoch < last {
         // Dropout masks depend on the seed and epoch only, so a resumed epoch replays exactly.
         let mut masks = dropout_stream(seed, epoch);
         let order = epoch_order(n, seed, epoch);
@@ -198,6 +208,9 @@ pub fn train(
             status = Status::EarlyStopped;
         }
         epoch += 1;
+    }
+    if status == Status::Completed && epoch < protocol.max_epochs {
+        status = Status::Paused;
     }
 
     let net = net.valid();

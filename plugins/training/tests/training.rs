@@ -72,7 +72,11 @@ fn options(epochs: usize) -> TrainOptions {
     let mut protocol = Protocol::for_input(12, 12);
     protocol.batch_size = 16;
     protocol.max_epochs = epochs;
-    TrainOptions { protocol, seed: 7 }
+    TrainOptions {
+        protocol,
+        seed: 7,
+        pause_after: None,
+    }
 }
 
 fn run(
@@ -163,6 +167,39 @@ fn resume_after_an_interruption_matches_an_uninterrupted_run() {
         names,
         ["model-epoch2.bpk", "optimizer-epoch2.bin", "state.json"]
     );
+}
+
+#[test]
+fn pausing_at_a_rung_then_continuing_ends_where_an_uninterrupted_run_does() {
+    let whole = run(3, None, &AtomicBool::new(false), &mut |_| {});
+
+    let dir = tempfile::tempdir().unwrap();
+    let checkpoint = Checkpoint::new(dir.path());
+    let mut rung = options(3);
+    rung.pause_after = Some(1);
+    let device = Device::flex();
+    let never = AtomicBool::new(false);
+    let first = train(
+        &arch(),
+        &data(),
+        &rung,
+        &device,
+        Some(&checkpoint),
+        &never,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(first.status, Status::Paused);
+    assert_eq!(first.epochs.len(), 1);
+    // The rung's result is the net after epoch 1, evaluated on the held-out images.
+    assert_eq!(first.epochs[0].train_loss, whole.epochs[0].train_loss);
+
+    let rest = run(3, Some(&checkpoint), &never, &mut |_| {});
+    assert_eq!(rest.epochs.len(), 3);
+    assert_eq!(rest.status, whole.status);
+    assert_eq!(rest.epochs[2].train_loss, whole.epochs[2].train_loss);
+    assert_eq!(rest.epochs[2].learning_rate, whole.epochs[2].learning_rate);
+    assert_eq!(rest.held_out.predictions, whole.held_out.predictions);
 }
 
 #[test]

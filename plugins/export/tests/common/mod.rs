@@ -59,7 +59,11 @@ pub fn trained(arch: &Architecture, seed: u64) -> TrainedModel {
     let mut protocol = Protocol::for_input(i.height, i.width);
     protocol.max_epochs = 1;
     protocol.batch_size = 16;
-    let options = TrainOptions { protocol, seed };
+    let options = TrainOptions {
+        protocol,
+        seed,
+        pause_after: None,
+    };
     let outcome = train(
         arch,
         &data,
