@@ -12,40 +12,87 @@ use remap_training::Dataset;
 
 use crate::data::DataCache;
 use crate::error::SessionError;
+use crate::machine::{self, MachineSettings};
 use crate::runner::TrainerRunner;
 use crate::ui_state::{UiState, UiStateFile};
+use crate::worker::{ProcessRunner, WorkerCommand, WorkerSettings};
 
 /// The application layer shared by the window and the CLI.
 #[derive(Clone)]
 pub struct App {
     scheduler: Scheduler,
-    runner: TrainerRunner,
+    data: DataCache,
+    /// The worker processes jobs train in (`None`: in this process, as tests do).
+    workers: Option<Arc<ProcessRunner>>,
     ui_state: Option<Arc<UiStateFile>>,
 }
 
 impl App {
-    /// An app over `store` whose queue trains with `config` (it trains only once
-    /// [`App::train`] runs).
+    /// An app over `store` whose queue trains with `config` in this process (it trains
+    /// only once [`App::train`] runs).
     pub fn new(store: Store, config: SchedulerConfig) -> Self {
         let runner = TrainerRunner::new();
-        let scheduler = Scheduler::new(store, Arc::new(runner.clone()), config);
+        let data = runner.data().clone();
+        let scheduler = Scheduler::new(store, Arc::new(runner), config);
         App {
             scheduler,
-            runner,
+            data,
+            workers: None,
             ui_state: None,
         }
     }
 
-    /// Remembers the window's state (last session shown, queue paused) in `path`
-    /// (`ui.json` in the data directory); a queue paused when the app closed stays paused.
+    /// An app whose queue trains every job in a worker process started with `command`, as
+    /// many at once and with as many threads each as `settings` say on this machine.
+    pub fn with_workers(
+        store: Store,
+        mut config: SchedulerConfig,
+        command: WorkerCommand,
+        settings: MachineSettings,
+    ) -> Self {
+        let parallelism = settings.parallelism(machine::cores());
+        config.concurrency = parallelism.jobs;
+        let workers = Arc::new(ProcessRunner::new(
+            command,
+            WorkerSettings {
+                threads: parallelism.threads,
+                overrides: settings.overrides(),
+            },
+        ));
+        let scheduler = Scheduler::new(store, workers.clone(), config);
+        App {
+            scheduler,
+            data: DataCache::new(),
+            workers: Some(workers),
+            ui_state: None,
+        }
+    }
+
+    /// Remembers the window's state (last session shown, queue paused, the machine's
+    /// training settings) in `path` (`ui.json` in the data directory); a queue paused when
+    /// the app closed stays paused, and the saved settings apply.
     pub fn with_ui_state(mut self, path: PathBuf) -> Self {
         let file = UiStateFile::new(path);
-        if file.read().queue_paused {
+        let saved = file.read();
+        if saved.queue_paused {
             tracing::info!("the queue stays paused, as it was when REMAP closed");
             self.scheduler.pause();
         }
+        self.apply_machine(&saved.machine);
         self.ui_state = Some(Arc::new(file));
         self
+    }
+
+    /// Applies the machine's training settings to jobs started from now on.
+    pub(crate) fn apply_machine(&self, settings: &MachineSettings) {
+        let parallelism = settings.parallelism(machine::cores());
+        self.scheduler.set_concurrency(parallelism.jobs);
+        if let Some(workers) = &self.workers {
+            workers.set_settings(WorkerSettings {
+                threads: parallelism.threads,
+                overrides: settings.overrides(),
+            });
+        }
     }
 
     pub fn store(&self) -> &Store {
@@ -59,7 +106,7 @@ impl App {
 
     /// The data sets loaded so far (shared with the trainer).
     pub fn data(&self) -> &DataCache {
-        self.runner.data()
+        &self.data
     }
 
     /// The session's data set, loaded once per process, off the async runtime's threads.

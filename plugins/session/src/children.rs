@@ -5,6 +5,7 @@ use remap_sampling::{AblationRequest, Child, Generated, SearchSpace, Skipped, Va
 use remap_store::{Job, Model, ModelId, NewModel, Scheduler, Session, SessionId, Store};
 
 use crate::error::SessionError;
+use crate::settings::TrainingSettings;
 
 /// What a generation request added to the session.
 #[derive(Clone, Debug)]
@@ -19,7 +20,8 @@ pub struct Children {
 }
 
 /// The ablations of `model` (one child per selected layer, that layer removed), without
-/// storing them: a preview. No child repeats a model of the session.
+/// storing them: a preview. No child repeats a model of the session; a request without a
+/// budget has the session's.
 pub async fn preview_ablations(
     store: &Store,
     model: ModelId,
@@ -28,6 +30,9 @@ pub async fn preview_ablations(
     let parent = store.model(model).await?;
     let mut request = request.clone();
     request.existing = session_hashes(store, &parent).await?;
+    request.max_params = request
+        .max_params
+        .or(store.session(parent.session_id).await?.budget);
     let generated = remap_sampling::ablate(&parent.architecture, &request)?;
     Ok((parent, generated))
 }
@@ -45,16 +50,18 @@ pub async fn generate_ablations(
 
 /// `request.count` variations of `model` drawn from its session's search space, without
 /// storing them: a preview (the same request generates the same children again). No child
-/// repeats a model of the session.
+/// repeats a model of the session; a request without a budget has the session's.
 pub async fn preview_variations(
     store: &Store,
     model: ModelId,
     request: &VariationRequest,
 ) -> Result<(Model, Generated), SessionError> {
     let parent = store.model(model).await?;
-    let space = space_of(&store.session(parent.session_id).await?)?;
+    let session = store.session(parent.session_id).await?;
+    let space = space_of(&session)?;
     let mut request = request.clone();
     request.existing = session_hashes(store, &parent).await?;
+    request.max_params = request.max_params.or(session.budget);
     let generated = remap_sampling::vary(&parent.architecture, &space, &request)?;
     Ok((parent, generated))
 }
@@ -99,6 +106,7 @@ async fn store_children(
     generated: Generated,
 ) -> Result<Children, SessionError> {
     let mut skipped = generated.skipped;
+    let session = scheduler.store().session(parent.session_id).await?;
     let mut queued = Vec::new();
     for child in generated.children {
         let Child {
@@ -124,7 +132,8 @@ async fn store_children(
             });
             continue;
         }
-        let job = scheduler.enqueue(model.id, None).await?;
+        let rung = TrainingSettings::first_rung_of(&session, model.epochs)?;
+        let job = scheduler.enqueue(model.id, None, rung).await?;
         queued.push((model, job));
     }
     Ok(Children {

@@ -32,6 +32,11 @@ pub struct SessionSpec {
     pub space: SearchSpace,
     /// Sampled models have at most this many parameters.
     pub max_params: u64,
+    /// The session's parameter budget (spec §9.3): its children are checked against it.
+    pub budget: Option<u64>,
+    /// Initial architectures to start from instead of sampling (their heads are resized to
+    /// the data set's classes; duplicates are dropped).
+    pub seeded: Vec<remap_architecture::Architecture>,
 }
 
 impl SessionSpec {
@@ -46,6 +51,8 @@ impl SessionSpec {
             models: DEFAULT_MODELS,
             space: SearchSpace::remap_2019(),
             max_params: DEFAULT_MAX_PARAMS,
+            budget: None,
+            seeded: Vec::new(),
         }
     }
 }
@@ -76,7 +83,11 @@ pub async fn create_session(
     let classes = loaded.classes.len() as u32;
     drop(loaded);
 
-    let architectures = sample_distinct(spec, input, classes)?;
+    let architectures = if spec.seeded.is_empty() {
+        sample_distinct(spec, input, classes)?
+    } else {
+        resized(&spec.seeded, input, classes)?
+    };
     let session = store
         .create_session(&NewSession {
             name: spec.name.clone(),
@@ -86,6 +97,7 @@ pub async fn create_session(
                 .map_err(|e| SessionError::Invalid(format!("search space: {e}")))?,
             seed: spec.seed,
             training: spec.training.to_value(),
+            budget: spec.budget,
         })
         .await?;
     let mut queued = Vec::with_capacity(architectures.len());
@@ -102,10 +114,35 @@ pub async fn create_session(
                 },
             )
             .await?;
-        let job = scheduler.enqueue(model.id, None).await?;
+        let rung = spec.training.first_rung(model.epochs);
+        let job = scheduler.enqueue(model.id, None, rung).await?;
         queued.push((model, job));
     }
     Ok((session, queued))
+}
+
+/// `seeded` with heads of `classes` classes, each once; an architecture that does not fit
+/// the input is an error naming it.
+fn resized(
+    seeded: &[remap_architecture::Architecture],
+    input: Input,
+    classes: u32,
+) -> Result<Vec<remap_architecture::Architecture>, SessionError> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for arch in seeded {
+        let resized = remap_architecture::Architecture::new(input, classes, arch.layers.clone());
+        resized.analyze().map_err(|e| {
+            SessionError::Invalid(format!(
+                "`{}` does not fit this data set: {e}",
+                arch.summary()
+            ))
+        })?;
+        if seen.insert(resized.hash()) {
+            out.push(resized);
+        }
+    }
+    Ok(out)
 }
 
 /// `spec.models` distinct architectures from the session's seeded sampler.

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use remap_export::{About, Format, Lineage, TrainedModel, export};
-use remap_store::{JobStatus, ModelId, Store};
+use remap_store::{ModelId, Store};
 use remap_training::burn::tensor::Device;
 use remap_training::{Protocol, load_weights};
 
@@ -19,10 +19,11 @@ pub async fn trained_model(store: &Store, id: ModelId) -> Result<TrainedModel, S
     let session = store.session(model.session_id).await?;
     let name = session.name.clone();
     let runs = store.runs_of_model(id).await?;
-    let Some((run, weights)) = runs.iter().rev().find_map(|run| {
-        let done = matches!(run.status, JobStatus::Done);
-        run.weights_path.clone().filter(|_| done).map(|w| (run, w))
-    }) else {
+    let Some(run) = runs
+        .iter()
+        .rev()
+        .find(|run| run.status.has_result() && run.weights.is_some())
+    else {
         return Err(SessionError::Invalid(format!(
             "model {id} of session `{name}` has no finished training run with weights"
         )));
@@ -37,11 +38,19 @@ pub async fn trained_model(store: &Store, id: ModelId) -> Result<TrainedModel, S
         .await
         .map_err(|e| SessionError::Invalid(format!("loading the data set crashed: {e}")))??;
     let arch = model.architecture.clone();
-    let load = (arch.clone(), weights.clone());
-    let net = tokio::task::spawn_blocking(move || load_weights(&load.0, &load.1, &Device::flex()))
-        .await
-        .map_err(|e| SessionError::Invalid(format!("loading the weights crashed: {e}")))?
-        .map_err(|e| SessionError::Invalid(format!("weights of model {id}: {e}")))?;
+    // Weights in the database come through a private file: burn's recorder reads files.
+    let bytes = store.weights(run).await?;
+    let file = tempfile::NamedTempFile::new()
+        .and_then(|mut file| std::io::Write::write_all(&mut file, &bytes).map(|()| file))
+        .map_err(|e| {
+            SessionError::Invalid(format!("cannot stage the weights of model {id}: {e}"))
+        })?;
+    let load = (arch.clone(), file);
+    let net =
+        tokio::task::spawn_blocking(move || load_weights(&load.0, load.1.path(), &Device::flex()))
+            .await
+            .map_err(|e| SessionError::Invalid(format!("loading the weights crashed: {e}")))?
+            .map_err(|e| SessionError::Invalid(format!("weights of model {id}: {e}")))?;
     let mut protocol = Protocol::for_input(arch.input.height, arch.input.width);
     protocol.max_epochs = model.epochs as usize;
     if let Some(batch) = settings.batch {

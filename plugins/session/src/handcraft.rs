@@ -1,6 +1,7 @@
 //! Handcrafted models and their templates (the Generate tab's editor).
 
 use remap_architecture::Architecture;
+use remap_sampling::Child;
 use remap_store::{ModelId, NewModel, Origin, SessionId, Template};
 
 use crate::app::App;
@@ -20,19 +21,28 @@ impl App {
     ) -> Result<ModelId, SessionError> {
         let store = self.store();
         let architecture = parse_valid(architecture)?;
-        let epochs = match (epochs, parent) {
+        let parent_model = match parent {
+            Some(id) => Some(store.model(id).await?),
+            None => None,
+        };
+        let epochs = match (epochs, &parent_model) {
             (Some(epochs), _) => epochs,
-            (None, Some(parent)) => store.model(parent).await?.epochs,
+            (None, Some(parent)) => parent.epochs,
             (None, None) => {
                 let session = store.session(session_id).await?;
                 TrainingSettings::from_value(&session.training, &session.name)?.epochs
             }
         };
+        // Its edit from the parent, as the diff aligns them (the Effects view reads it).
+        let changes = match &parent_model {
+            Some(parent) => Child::handcrafted(&parent.architecture, architecture.clone()).changes,
+            None => Vec::new(),
+        };
         let new = NewModel {
             architecture,
             origin: Origin::Handcrafted,
             parent_id: parent,
-            changes: vec!["handcrafted".into()],
+            changes,
             epochs,
         };
         let (model, created) = store.add_model(session_id, &new).await?;
@@ -42,7 +52,8 @@ impl App {
                 model.id
             )));
         }
-        self.scheduler().enqueue(model.id, None).await?;
+        // A handcrafted model is the user's own idea: it trains fully, unscreened.
+        self.scheduler().enqueue(model.id, None, None).await?;
         Ok(model.id)
     }
 

@@ -11,20 +11,26 @@
 //! - the Generate Models tab (`generate.rs`, `handcraft.rs`): ablations and variations,
 //!   previewed then stored with their lineage and queued; handcrafted models and templates;
 //! - the Queue tab and `remap session run` (`queue.rs`): order, cancel, retry, pause, train;
-//! - export (`export.rs`).
+//! - edit effects over the session's children (`effects.rs`);
+//! - export (`export.rs`);
+//! - workers on other machines and the engines that start them (`cluster`).
 //!
 //! What crosses to the window is in [`views`]; its TypeScript types are generated from it.
 
 mod app;
 mod children;
+pub mod cluster;
 mod create;
 mod data;
+mod effects;
 mod error;
 mod export;
+mod focus;
 mod generate;
 mod handcraft;
 mod inspect;
 mod layout;
+pub mod machine;
 mod overview;
 mod queue;
 mod runner;
@@ -33,6 +39,7 @@ mod settings;
 mod status;
 mod ui_state;
 pub mod views;
+pub mod worker;
 
 pub use app::App;
 pub use children::{
@@ -41,12 +48,17 @@ pub use children::{
 };
 pub use create::{DEFAULT_MODELS, SessionSpec, create_session};
 pub use data::{DataCache, load_session_data};
+pub use effects::{EditEffect, EffectPoint, Effects, Spread, effects};
 pub use error::SessionError;
 pub use export::{protocol_settings, trained_model};
+pub use focus::{Focus, FocusScore};
 pub use layout::{Map, MapKind, MapModel, session_map};
-pub use runner::TrainerRunner;
+pub use machine::{MachineSettings, Parallelism};
+pub use overview::Ranking;
+pub use queue::Training;
+pub use runner::{TrainOverrides, TrainerRunner};
 pub use sessions::SessionStatus;
-pub use settings::{DEFAULT_SKETCHES_PER_CLASS, DataOptions, TrainingSettings};
+pub use settings::{DEFAULT_SKETCHES_PER_CLASS, DataOptions, Screening, TrainingSettings};
 pub use status::{ModelRow, model_rows};
 pub use ui_state::UiState;
 

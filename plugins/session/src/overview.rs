@@ -5,61 +5,158 @@
 use std::collections::HashMap;
 
 use remap_metrics::{ModelScore, accuracy_size_coords, pareto_front};
-use remap_store::{JobStatus, ModelId, SessionId, TrainingRun};
+use remap_store::{ModelId, Session, SessionId, TrainingRun};
 
 use crate::app::App;
 use crate::error::SessionError;
+use crate::focus::{Focus, FocusScore};
 use crate::layout::{Map, MapKind, MapModel, session_map};
 use crate::sessions::session_info;
-use crate::status::model_rows;
+use crate::status::{ModelRow, model_rows};
 use crate::views::{ModelView, Overview, OverviewLayout, OverviewView};
 
 impl App {
     /// Models, maps and Pareto front of a session; the window shows it next time it opens.
-    pub async fn overview(&self, session_id: SessionId) -> Result<Overview, SessionError> {
+    /// With `focus` classes, each trained model also has its focus accuracy, and the size
+    /// view and the Pareto front rank by it (spec §9.3).
+    pub async fn overview(
+        &self,
+        session_id: SessionId,
+        focus: &[String],
+    ) -> Result<Overview, SessionError> {
         let store = self.store();
         let session = store.session(session_id).await?;
+        let focus = self.focus_of(&session, focus).await?;
         self.update_ui_state(|ui| ui.last_session = Some(session_id));
-        let rows = model_rows(store, session_id).await?;
-        let rows_by_id: HashMap<ModelId, _> = rows.iter().map(|r| (r.id, r)).collect();
-        let runs = latest_runs(store.runs(session_id).await?);
-        let mut models = Vec::new();
-        let mut trained = Vec::new();
-        for model in store.models(session_id).await? {
-            let run = runs.get(&model.id);
-            let view = ModelView::new(&model, rows_by_id.get(&model.id).copied(), run)?;
-            if let Some(run) = run.filter(|r| r.status == JobStatus::Done)
-                && let Some(predictions) = &run.predictions
-                && view.val_accuracy.is_some()
-            {
-                trained.push(MapModel {
-                    id: model.id,
-                    architecture: model.architecture.clone(),
+        let scored = self.scored_models(&session, focus.as_ref()).await?;
+        let trained: Vec<MapModel> = scored
+            .models
+            .iter()
+            .filter_map(|view| {
+                let run = scored
+                    .runs
+                    .get(&view.id)
+                    .filter(|r| r.status.has_result())?;
+                let predictions = run.predictions.as_ref()?;
+                view.val_accuracy?;
+                Some(MapModel {
+                    id: view.id,
+                    architecture: view.architecture.clone(),
                     predictions: predictions.clone(),
-                });
-            }
-            models.push(view);
-        }
+                })
+            })
+            .collect();
         let prediction = session_map(store, session_id, MapKind::Prediction, &trained).await?;
         let structure = session_map(store, session_id, MapKind::Structure, &trained).await?;
-        let (size, pareto) = size_view(&models);
+        let (size, pareto) = size_view(&scored.models, focus.is_some());
         Ok(Overview {
-            session: session_info(&session, &rows),
-            models,
+            session: session_info(&session, &scored.rows),
+            focus: focus.map(|f| f.classes).unwrap_or_default(),
+            models: scored.models,
             prediction: prediction.into(),
             structure: structure.into(),
             size,
             pareto,
         })
     }
+
+    /// The session's best trained models with at most `max_params` parameters: by focus
+    /// accuracy over `focus` (validation accuracy without), ties to the smaller model — the
+    /// order the window's Drawer sorts in (`remap session best`).
+    pub async fn best(
+        &self,
+        session_id: SessionId,
+        focus: &[String],
+        max_params: Option<u64>,
+        top: usize,
+    ) -> Result<Ranking, SessionError> {
+        let session = self.store().session(session_id).await?;
+        let focus = self.focus_of(&session, focus).await?;
+        let focused = focus.is_some();
+        let scored = self.scored_models(&session, focus.as_ref()).await?;
+        let retrain_to_focus = scored.models.iter().filter(|m| m.retrain_to_focus).count();
+        let mut models: Vec<ModelView> = scored
+            .models
+            .into_iter()
+            .filter(|m| m.score(focused).is_some())
+            .filter(|m| max_params.is_none_or(|cap| m.params <= cap))
+            .collect();
+        let score = |m: &ModelView| m.score(focused).unwrap_or(f64::NEG_INFINITY);
+        models.sort_by(|a, b| {
+            score(b)
+                .total_cmp(&score(a))
+                .then(a.params.cmp(&b.params))
+                .then(a.id.cmp(&b.id))
+        });
+        models.truncate(top);
+        Ok(Ranking {
+            models,
+            retrain_to_focus,
+        })
+    }
+
+    async fn focus_of(
+        &self,
+        session: &Session,
+        classes: &[String],
+    ) -> Result<Option<Focus>, SessionError> {
+        Ok(match classes {
+            [] => None,
+            classes => Some(self.focus(session, classes).await?),
+        })
+    }
+
+    /// Every model of the session with its status and latest run, focus-scored under `focus`.
+    async fn scored_models(
+        &self,
+        session: &Session,
+        focus: Option<&Focus>,
+    ) -> Result<ScoredModels, SessionError> {
+        let store = self.store();
+        let rows = model_rows(store, session.id).await?;
+        let rows_by_id: HashMap<ModelId, _> = rows.iter().map(|r| (r.id, r)).collect();
+        let runs = latest_runs(store.runs(session.id).await?);
+        let scores = focus.map(|focus| focus.scores(&runs)).unwrap_or_default();
+        let mut models = Vec::new();
+        for model in store.models(session.id).await? {
+            let mut view = ModelView::new(
+                &model,
+                rows_by_id.get(&model.id).copied(),
+                runs.get(&model.id),
+            )?;
+            match scores.get(&model.id) {
+                Some(FocusScore::Accuracy(accuracy)) => view.focus_accuracy = Some(*accuracy),
+                Some(FocusScore::Retrain) => view.retrain_to_focus = true,
+                None => {}
+            }
+            models.push(view);
+        }
+        Ok(ScoredModels { models, rows, runs })
+    }
 }
 
-/// The accuracy–size view of the trained models and the ids on their Pareto front.
-fn size_view(models: &[ModelView]) -> (OverviewLayout, Vec<ModelId>) {
+/// The best models of a session, best first.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ranking {
+    pub models: Vec<ModelView>,
+    /// Trained models left out because their runs kept no class probabilities.
+    pub retrain_to_focus: usize,
+}
+
+/// A session's models as views, with the status rows and latest runs they came from.
+struct ScoredModels {
+    models: Vec<ModelView>,
+    rows: Vec<ModelRow>,
+    runs: HashMap<ModelId, TrainingRun>,
+}
+
+/// The accuracy–size view of the trained models and the ids on their Pareto front, by focus
+/// accuracy when `focused`.
+fn size_view(models: &[ModelView], focused: bool) -> (OverviewLayout, Vec<ModelId>) {
     let scored: Vec<(ModelId, ModelScore)> = models
         .iter()
         .filter_map(|m| {
-            let accuracy = m.final_accuracy()?;
+            let accuracy = m.score(focused)?;
             let params = m.params;
             Some((m.id, ModelScore { accuracy, params }))
         })

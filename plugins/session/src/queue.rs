@@ -8,7 +8,18 @@ use remap_store::{JobId, JobStatus, ModelId, RunUntil, SchedulerConfig, SessionI
 use crate::app::App;
 use crate::data::load_session_data;
 use crate::error::SessionError;
-use crate::views::{QueueJob, QueueState, SessionInfo};
+use crate::machine::{self, MachineSettings};
+use crate::views::{MachineView, QueueJob, QueueState, SessionInfo};
+use crate::worker::WorkerCommand;
+
+/// Where an app's jobs train.
+#[derive(Clone, Debug)]
+pub enum Training {
+    /// In this process, one job at a time unless the scheduler says otherwise (tests).
+    InProcess,
+    /// In worker processes started with this command, as these settings say.
+    Workers(WorkerCommand, MachineSettings),
+}
 
 impl App {
     /// An app whose queue trains only the session `name`, `jobs` at a time (`remap session
@@ -18,6 +29,7 @@ impl App {
         store: Store,
         name: &str,
         mut config: SchedulerConfig,
+        training: Training,
     ) -> Result<(App, SessionInfo), SessionError> {
         let session = store.session_by_name(name).await?;
         let check = session.clone();
@@ -29,8 +41,13 @@ impl App {
                     "session `{name}` cannot train; its jobs stay queued: {e}"
                 ))
             })?;
-        config.scope = Some(session.id);
-        let app = App::new(store, config);
+        config.scope = vec![session.id];
+        let app = match training {
+            Training::InProcess => App::new(store, config),
+            Training::Workers(command, settings) => {
+                App::with_workers(store, config, command, settings)
+            }
+        };
         let info = app.session_info(&session).await?;
         Ok((app, info))
     }
@@ -98,6 +115,40 @@ impl App {
         }
         self.update_ui_state(|ui| ui.queue_paused = paused);
         self.queue_state()
+    }
+
+    /// Trains each of `models` that screening stopped to the protocol's end, next in the
+    /// queue and from its checkpoint; returns how many were queued (others are skipped).
+    pub async fn train_to_end(&self, models: &[ModelId]) -> Result<usize, SessionError> {
+        let mut queued = 0;
+        for &model in models {
+            let latest = self.store().jobs_of_model(model).await?.pop();
+            if let Some(job) = latest.filter(|job| job.status == JobStatus::Screened)
+                && self.scheduler().train_to_end(job.id).await?.is_some()
+            {
+                queued += 1;
+            }
+        }
+        Ok(queued)
+    }
+
+    /// How this machine trains (jobs at once, threads, device and batch overrides).
+    pub fn machine(&self) -> MachineView {
+        let settings = self.ui_state().machine;
+        MachineView {
+            parallelism: settings.parallelism(machine::cores()),
+            settings,
+            cores: machine::cores(),
+        }
+    }
+
+    /// Changes how this machine trains, for jobs started from now on, and keeps it for the
+    /// next start of the app.
+    pub fn set_machine(&self, settings: MachineSettings) -> Result<MachineView, SessionError> {
+        settings.validate().map_err(SessionError::Invalid)?;
+        self.apply_machine(&settings);
+        self.update_ui_state(|ui| ui.machine = settings);
+        Ok(self.machine())
     }
 
     /// Trains queued jobs until `until` (the window: until it closes; the CLI: until the

@@ -5,11 +5,13 @@
 //! file is used as the folder's marker: written when an attempt starts, so a folder whose
 //! marker is gone belongs to an ended attempt and is discarded instead of resumed.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
-use remap_store::{CancelFlag, EpochMetrics, JobRunner, JobSpec, Progress, RunError, RunOutcome};
+use remap_store::{
+    CancelFlag, EpochMetrics, JobRunner, JobSpec, Progress, RunError, RunOutcome, checkpoint_folder,
+};
 use remap_training::checkpoint::weights_to_bytes;
 use remap_training::report::{EpochRecord, Status};
 use remap_training::{Checkpoint, DeviceChoice, Protocol, SelectedDevice, TrainOptions, device};
@@ -18,17 +20,43 @@ use tokio::sync::mpsc;
 use crate::data::DataCache;
 use crate::settings::TrainingSettings;
 
-/// Trains queue jobs with `remap-training`, one data set load and one device choice per
-/// process. Cheap to clone.
+/// What the machine's training settings change in a session's own (`None`: the session's).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TrainOverrides {
+    pub device: Option<DeviceChoice>,
+    pub batch: Option<usize>,
+}
+
+/// Trains queue jobs with `remap-training` in this process, one data set load and one
+/// device choice per process. Cheap to clone.
 #[derive(Clone, Default)]
 pub struct TrainerRunner {
     data: DataCache,
     devices: Arc<Mutex<Vec<(DeviceChoice, SelectedDevice)>>>,
+    /// What every job of this runner trains with instead of its session's settings.
+    overrides: TrainOverrides,
 }
 
 impl TrainerRunner {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A runner whose jobs train with `overrides` (a cluster worker's `--device`).
+    pub fn with_overrides(overrides: TrainOverrides) -> Self {
+        TrainerRunner {
+            overrides,
+            ..Self::default()
+        }
+    }
+
+    /// The device jobs of this runner train on, e.g. `cpu (flex, 2 threads)`: what a
+    /// worker registers.
+    pub fn device_description(&self) -> Result<String, String> {
+        let choice = self.overrides.device.unwrap_or(DeviceChoice::Auto);
+        self.device(choice)
+            .map(|selected| selected.description)
+            .map_err(|e| e.to_string())
     }
 
     /// The data sets this runner has loaded.
@@ -46,28 +74,34 @@ impl TrainerRunner {
         Ok(selected)
     }
 
-    /// Trains one job on this (blocking) thread.
-    fn train_blocking(
+    /// Trains one job on this (blocking) thread, `overrides` taking precedence over the
+    /// session's device and batch size; `on_progress` hears every batch and epoch.
+    pub fn train_job(
         &self,
         spec: &JobSpec,
+        overrides: &TrainOverrides,
         cancel: &CancelFlag,
-        progress: &mpsc::UnboundedSender<Progress>,
+        on_progress: &mut dyn FnMut(Progress),
     ) -> Result<RunOutcome, RunError> {
         let failed = |e: &dyn std::fmt::Display| RunError::Failed(e.to_string());
         let session = &spec.session;
         let settings = TrainingSettings::from_value(&session.training, &session.name)
             .map_err(|e| failed(&e))?;
         let data = self.data.get(session).map_err(|e| failed(&e))?;
-        let selected = self.device(settings.device)?;
+        let selected = self.device(overrides.device.unwrap_or(settings.device))?;
         let arch = &spec.model.architecture;
         let mut protocol = Protocol::for_input(arch.input.height, arch.input.width);
         protocol.max_epochs = spec.model.epochs as usize;
-        if let Some(batch) = settings.batch {
+        if let Some(batch) = overrides.batch.or(settings.batch) {
             protocol.batch_size = batch;
         }
         let options = TrainOptions {
             protocol,
             seed: session.seed,
+            pause_after: spec
+                .job
+                .pause_after(spec.model.epochs)
+                .map(|epochs| epochs as usize),
         };
 
         let folder = checkpoint_folder(&spec.checkpoint_path);
@@ -81,7 +115,7 @@ impl TrainerRunner {
             if cancel.is_cancelled() {
                 stop.store(true, std::sync::atomic::Ordering::SeqCst);
             }
-            let _ = progress.send(match report {
+            on_progress(match report {
                 remap_training::Progress::Batch {
                     epoch,
                     batch,
@@ -125,6 +159,7 @@ impl TrainerRunner {
         let result = RunOutcome {
             epochs: outcome.epochs.iter().map(metrics).collect(),
             diverged: outcome.status == Status::Diverged,
+            paused: outcome.status == Status::Paused,
             // A class without held-out images has no accuracy; it is stored as 0.
             per_class_accuracy: outcome
                 .classes
@@ -134,12 +169,16 @@ impl TrainerRunner {
                 .collect(),
             confusion: outcome.classes.confusion.clone(),
             predictions,
+            log_probs: Some(outcome.held_out.log_probs.to_bytes()),
             weights: Some(weights),
             device: selected.description.clone(),
         };
         // The result goes to the store next; should the process die before that, the job
-        // simply trains again from the start.
-        discard(&folder);
+        // simply trains again from the start. A screened job keeps its checkpoint for the
+        // promotion that may continue it.
+        if !result.paused {
+            discard(&folder);
+        }
         Ok(result)
     }
 }
@@ -157,7 +196,10 @@ impl JobRunner for TrainerRunner {
         let owned_spec = spec.clone();
         let owned_cancel = cancel.clone();
         let task = tokio::task::spawn_blocking(move || {
-            runner.train_blocking(&owned_spec, &owned_cancel, &tx)
+            let mut report = |progress| {
+                let _ = tx.send(progress);
+            };
+            runner.train_job(&owned_spec, &runner.overrides, &owned_cancel, &mut report)
         });
         // Ends when the training thread drops its sender.
         while let Some(report) = rx.recv().await {
@@ -177,13 +219,6 @@ fn metrics(record: &EpochRecord) -> EpochMetrics {
         val_accuracy: record.val_accuracy,
         seconds: record.seconds,
     }
-}
-
-/// The trainer's checkpoint folder beside the store's per-job checkpoint file.
-pub(crate) fn checkpoint_folder(marker: &Path) -> PathBuf {
-    let mut name = marker.file_name().unwrap_or_default().to_os_string();
-    name.push(".d");
-    marker.with_file_name(name)
 }
 
 /// Keeps the folder of an interrupted attempt (its marker exists) and discards one of an

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::app::App;
 use crate::create::{SessionSpec, create_session};
 use crate::error::SessionError;
-use crate::settings::{DataOptions, TrainingSettings};
+use crate::settings::{DataOptions, Screening, TrainingSettings};
 use crate::status::{ModelRow, model_rows};
 use crate::views::{ModelScoreView, NewSessionRequest, SessionInfo};
 
@@ -42,10 +42,46 @@ impl App {
         &self,
         request: &NewSessionRequest,
     ) -> Result<SessionInfo, SessionError> {
-        let spec = spec_of(request)?;
+        let mut spec = spec_of(request)?;
+        if request.new_name_if_taken == Some(true) {
+            spec.name = self.free_name(&spec.name).await?;
+        }
         let (session, queued) = create_session(self.scheduler(), &spec).await?;
         tracing::info!(session = %session.name, models = queued.len(), "session created");
         self.update_ui_state(|ui| ui.last_session = Some(session.id));
+        self.session_info(&session).await
+    }
+
+    /// `name`, or the first of `name 2`, `name 3`, … that no session has.
+    pub(crate) async fn free_name(&self, name: &str) -> Result<String, SessionError> {
+        let taken: Vec<String> = self
+            .store()
+            .sessions()
+            .await?
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
+        Ok(std::iter::once(name.to_string())
+            .chain((2..).map(|n| format!("{name} {n}")))
+            .find(|candidate| !taken.contains(candidate))
+            .expect("an unbounded sequence of names has a free one"))
+    }
+
+    /// Sets (or with `None` lifts) a session's parameter budget (spec §9.3): what its
+    /// generators and the handcraft editor check children against from now on.
+    pub async fn set_budget(
+        &self,
+        id: SessionId,
+        budget: Option<u64>,
+    ) -> Result<SessionInfo, SessionError> {
+        if budget == Some(0) {
+            return Err(SessionError::Invalid(
+                "a parameter budget must be at least 1 (or none)".into(),
+            ));
+        }
+        let mut session = self.store().session(id).await?;
+        session.budget = budget;
+        let session = self.store().update_session(&session).await?;
         self.session_info(&session).await
     }
 
@@ -60,24 +96,47 @@ impl App {
 
     /// Deletes a session with its models, runs and files, after stopping its jobs.
     pub async fn delete_session(&self, id: SessionId) -> Result<(), SessionError> {
-        let jobs = self.store().jobs(id).await?;
-        for job in jobs.iter().filter(|j| !j.status.is_final()) {
-            self.scheduler().cancel(job.id).await?;
+        // Queued jobs first, so none of them can start while the running ones stop; again
+        // until none is left, as a job may be claimed at that moment or a stopping screened
+        // job may promote another.
+        let deadline = tokio::time::Instant::now() + STOP_TIMEOUT;
+        let too_slow = || {
+            SessionError::Invalid(format!(
+                "a job of the session did not stop within {} s; nothing was deleted",
+                STOP_TIMEOUT.as_secs()
+            ))
+        };
+        loop {
+            let mut jobs = self.store().jobs(id).await?;
+            jobs.retain(|j| !j.status.is_final());
+            if jobs.is_empty() {
+                break;
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Err(too_slow());
+            }
+            jobs.sort_by_key(|j| j.status == JobStatus::Running);
+            for job in &jobs {
+                // A job that ended meanwhile cannot be cancelled any more; that is fine.
+                let _ = self.scheduler().cancel(job.id).await;
+            }
+            let ids: Vec<_> = jobs.iter().map(|j| j.id).collect();
+            tokio::time::timeout_at(deadline, self.scheduler().until_stopped(&ids))
+                .await
+                .map_err(|_| too_slow())?;
+            // A job cancelled while being claimed is not in the running map yet.
+            tokio::time::sleep(Duration::from_millis(10)).await;
         }
-        let ids: Vec<_> = jobs.iter().map(|j| j.id).collect();
-        tokio::time::timeout(STOP_TIMEOUT, self.scheduler().until_stopped(&ids))
-            .await
-            .map_err(|_| {
-                SessionError::Invalid(format!(
-                    "a job of the session did not stop within {} s; nothing was deleted",
-                    STOP_TIMEOUT.as_secs()
-                ))
-            })?;
         self.store().delete_session(id).await?;
         if self.ui_state().last_session == Some(id) {
             self.update_ui_state(|ui| ui.last_session = None);
         }
         Ok(())
+    }
+
+    /// Forgets the session shown last (another database's ids mean other sessions).
+    pub fn forget_last_session(&self) {
+        self.update_ui_state(|ui| ui.last_session = None);
     }
 
     /// The session the window showed last, if it still exists.
@@ -108,10 +167,8 @@ impl App {
         })
     }
 
-    pub(crate) async fn session_info(
-        &self,
-        session: &Session,
-    ) -> Result<SessionInfo, SessionError> {
+    /// The session list's row of `session`.
+    pub async fn session_info(&self, session: &Session) -> Result<SessionInfo, SessionError> {
         let rows = model_rows(self.store(), session.id).await?;
         Ok(session_info(session, &rows))
     }
@@ -155,14 +212,28 @@ fn spec_of(request: &NewSessionRequest) -> Result<SessionSpec, SessionError> {
                 .map_err(|e| SessionError::Invalid(format!("device `{device}`: {e}")))?,
             None => training.device,
         },
+        screening: match &request.screening {
+            Some(name) => Screening::from_name(name).ok_or_else(|| {
+                SessionError::Invalid(format!("screening `{name}`: use `halving` or `off`"))
+            })?,
+            None => training.screening,
+        },
     };
     spec.models = request.models.unwrap_or(spec.models);
-    spec.seed = request.seed.unwrap_or(spec.seed);
+    // No seed: a fresh one, kept with the session (so it can be repeated).
+    spec.seed = request.seed.unwrap_or_else(fresh_seed);
     if let Some(space) = &request.space {
         spec.space = SearchSpace::from_name_or_file(space)?;
     }
     spec.max_params = request.max_params.unwrap_or(DEFAULT_MAX_PARAMS);
+    spec.budget = request.max_params;
     Ok(spec)
+}
+
+/// A seed nobody chose: from the clock and the process, small enough to read and type.
+fn fresh_seed() -> u64 {
+    use std::hash::{BuildHasher, RandomState};
+    RandomState::new().hash_one(std::time::SystemTime::now()) % 1_000_000
 }
 
 /// The session list's row of `session`, from its model rows.
@@ -172,7 +243,7 @@ pub(crate) fn session_info(session: &Session, rows: &[ModelRow]) -> SessionInfo 
     };
     let best = rows
         .iter()
-        .filter(|r| r.status == Some(JobStatus::Done))
+        .filter(|r| r.status.is_some_and(JobStatus::has_result))
         .filter_map(|r| r.val_accuracy.map(|val_accuracy| (r.id, val_accuracy)))
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(model, val_accuracy)| ModelScoreView {
@@ -185,10 +256,13 @@ pub(crate) fn session_info(session: &Session, rows: &[ModelRow]) -> SessionInfo 
         dataset: session.dataset.clone(),
         classes: known_classes(session),
         models: rows.len(),
-        trained: count(|s| s == JobStatus::Done),
+        trained: count(JobStatus::has_result),
+        screened: count(|s| s == JobStatus::Screened),
         finished: count(JobStatus::is_final),
         pending: count(|s| !s.is_final()),
         best,
+        seed: session.seed,
+        budget: session.budget,
         created_at: session.created_at,
     }
 }

@@ -1,9 +1,11 @@
 //! A session's data set options and training settings, as stored in its JSON columns.
 
 use remap_datasets::LoadOptions;
+use remap_store::Session;
 use remap_training::DeviceChoice;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use ts_rs::TS;
 
 use crate::error::SessionError;
 
@@ -74,6 +76,27 @@ impl DataOptions {
     }
 }
 
+/// Whether sampled and generated models are screened by successive halving (spec §9.1).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum Screening {
+    /// Rungs of 1, 3, … epochs; only the top third of each goes on.
+    #[default]
+    Halving,
+    /// REMAP's protocol: every model trains fully.
+    Off,
+}
+
+impl Screening {
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "halving" => Some(Screening::Halving),
+            "off" => Some(Screening::Off),
+            _ => None,
+        }
+    }
+}
+
 /// How a session trains its models (REMAP's protocol otherwise).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -83,6 +106,7 @@ pub struct TrainingSettings {
     /// Batch size; `None` is the protocol's (256 up to 28×28, 32 above).
     pub batch: Option<usize>,
     pub device: DeviceChoice,
+    pub screening: Screening,
 }
 
 impl Default for TrainingSettings {
@@ -91,6 +115,7 @@ impl Default for TrainingSettings {
             epochs: remap_training::protocol::MAX_EPOCHS as u32,
             batch: None,
             device: DeviceChoice::Auto,
+            screening: Screening::default(),
         }
     }
 }
@@ -107,6 +132,17 @@ impl TrainingSettings {
 
     pub fn to_value(&self) -> Value {
         serde_json::to_value(self).expect("training settings serialise")
+    }
+
+    /// The rung a new sampled or generated model of `epochs` starts screened at (`None`
+    /// without screening).
+    pub fn first_rung(&self, epochs: u32) -> Option<u32> {
+        (self.screening == Screening::Halving).then(|| remap_store::screening::rungs(epochs)[0])
+    }
+
+    /// The rung for a new model of session `session` (see [`TrainingSettings::first_rung`]).
+    pub fn first_rung_of(session: &Session, epochs: u32) -> Result<Option<u32>, SessionError> {
+        Ok(Self::from_value(&session.training, &session.name)?.first_rung(epochs))
     }
 }
 
@@ -134,6 +170,7 @@ mod tests {
             epochs: 2,
             batch: Some(64),
             device: DeviceChoice::Cpu,
+            screening: Screening::Off,
         };
         assert_eq!(
             TrainingSettings::from_value(&training.to_value(), "s").unwrap(),

@@ -22,9 +22,15 @@ pub struct ModelRow {
     /// Epochs to train / epochs completed (by the latest run, else the running job).
     pub epochs: u32,
     pub epochs_done: u32,
+    /// Screening stopped it at a rung (`epochs_done` of `epochs`).
+    pub screened: bool,
     /// Validation accuracy of the last completed epoch.
     pub val_accuracy: Option<f64>,
+    /// Validation accuracy after each epoch trained.
+    pub curve: Vec<f64>,
     pub device: Option<String>,
+    /// The architecture (spec §2).
+    pub architecture: remap_architecture::Architecture,
 }
 
 /// The session's models in the order they were added.
@@ -63,19 +69,12 @@ pub async fn model_rows(store: &Store, session: SessionId) -> Result<Vec<ModelRo
             (None, Some(_)) => true,
             _ => false,
         };
-        let (epochs_done, val_accuracy, device) = match (run_is_current, run, job) {
-            (true, Some(run), _) => (
-                run.epochs.len() as u32,
-                run.val_accuracy(),
-                Some(run.device.clone()),
-            ),
-            (_, _, Some(job)) => (
-                job.progress.len() as u32,
-                job.progress.last().map(|epoch| epoch.val_accuracy),
-                None,
-            ),
-            _ => (0, None, None),
+        let (epochs, device) = match (run_is_current, run, job) {
+            (true, Some(run), _) => (&run.epochs[..], Some(run.device.clone())),
+            (_, _, Some(job)) => (&job.progress[..], None),
+            _ => (&[][..], None),
         };
+        let curve: Vec<f64> = epochs.iter().map(|epoch| epoch.val_accuracy).collect();
         rows.push(ModelRow {
             id: model.id,
             summary: model.architecture.summary(),
@@ -86,9 +85,12 @@ pub async fn model_rows(store: &Store, session: SessionId) -> Result<Vec<ModelRo
             job: job.map(|job| job.id),
             status: job.map(|job| job.status),
             epochs: model.epochs,
-            epochs_done,
-            val_accuracy,
+            epochs_done: curve.len() as u32,
+            screened: job.is_some_and(|job| job.status == JobStatus::Screened),
+            val_accuracy: curve.last().copied(),
+            curve,
             device,
+            architecture: model.architecture,
         });
     }
     Ok(rows)

@@ -9,6 +9,8 @@ use remap_files::write_atomic;
 use remap_store::SessionId;
 use serde::{Deserialize, Serialize};
 
+use crate::machine::MachineSettings;
+
 /// What `ui.json` records.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -19,6 +21,8 @@ pub struct UiState {
     /// A paused queue stays paused when the app starts again.
     #[serde(alias = "queuePaused")]
     pub queue_paused: bool,
+    /// How this machine trains (the Settings dialog).
+    pub machine: MachineSettings,
 }
 
 /// The `ui.json` file, with its contents cached after the first read.

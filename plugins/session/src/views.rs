@@ -10,7 +10,10 @@ use remap_store::{
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub use crate::effects::{EditEffect, EffectPoint, Effects, Spread};
+
 use crate::error::SessionError;
+use crate::machine::{MachineSettings, Parallelism};
 use crate::status::ModelRow;
 
 /// A session as the session list shows it.
@@ -23,14 +26,20 @@ pub struct SessionInfo {
     /// The classes, when known without loading the data set.
     pub classes: Vec<String>,
     pub models: usize,
-    /// Models whose training finished successfully.
+    /// Models with a trained result (to the end, or to a screening rung).
     pub trained: usize,
+    /// Of those, the ones screening stopped at a rung.
+    pub screened: usize,
     /// Models whose job has ended in any way (done, failed, diverged, cancelled).
     pub finished: usize,
     /// Models queued or training now.
     pub pending: usize,
     /// The trained model with the best validation accuracy, if any.
     pub best: Option<ModelScoreView>,
+    /// Seeds its sampling and training (drawn afresh when the user gave none).
+    pub seed: u64,
+    /// Parameter budget of its models (spec §9.3), if any.
+    pub budget: Option<u64>,
     /// Unix milliseconds.
     pub created_at: i64,
 }
@@ -64,6 +73,10 @@ pub struct NewSessionRequest {
     /// `auto`, `cpu` or `gpu`.
     #[ts(optional = nullable)]
     pub device: Option<String>,
+    /// `halving` (screen by successive halving, the default) or `off` (train every model
+    /// fully, REMAP's protocol).
+    #[ts(optional = nullable)]
+    pub screening: Option<String>,
     /// Keep only these classes, labelled in this order.
     #[ts(optional = nullable)]
     pub classes: Option<Vec<String>>,
@@ -79,9 +92,13 @@ pub struct NewSessionRequest {
     /// A built-in search space (`remap-2019`) or a JSON/TOML search-space file.
     #[ts(optional = nullable)]
     pub space: Option<String>,
-    /// Sampled models have at most this many parameters.
+    /// The session's parameter budget: sampled models have at most this many parameters,
+    /// and its ablations, variations and handcrafted models are checked against it.
     #[ts(optional = nullable)]
     pub max_params: Option<u64>,
+    /// When the name is taken, name the session `NAME 2`, `NAME 3`, … instead of failing.
+    #[ts(optional = nullable)]
+    pub new_name_if_taken: Option<bool>,
 }
 
 /// One model with its latest job and result.
@@ -103,10 +120,18 @@ pub struct ModelView {
     pub status: Option<JobStatus>,
     pub epochs: u32,
     pub epochs_done: u32,
+    /// Screening stopped it at a rung (`epochs_done` of `epochs`); "train to the end"
+    /// continues it.
+    pub screened: bool,
     pub val_accuracy: Option<f64>,
     pub train_accuracy: Option<f64>,
     /// Held-out accuracy per class (label order) once trained.
     pub per_class_accuracy: Option<Vec<f64>>,
+    /// With focus classes (spec §9.3): the focus accuracy once trained.
+    pub focus_accuracy: Option<f64>,
+    /// With focus classes: trained, but its run kept no class probabilities, so its focus
+    /// accuracy is unknown until it is retrained.
+    pub retrain_to_focus: bool,
 }
 
 impl ModelView {
@@ -119,7 +144,7 @@ impl ModelView {
         let snac = Snac::of(&model.architecture).map_err(|e| {
             SessionError::Invalid(format!("the architecture of model {}: {e}", model.id))
         })?;
-        let finished = run.filter(|r| r.status == JobStatus::Done);
+        let finished = run.filter(|r| r.status.has_result());
         Ok(ModelView {
             id: model.id,
             hash: model.hash.clone(),
@@ -134,18 +159,30 @@ impl ModelView {
             status: row.and_then(|r| r.status),
             epochs: model.epochs,
             epochs_done: row.map_or(0, |r| r.epochs_done),
+            screened: row.is_some_and(|r| r.screened),
             val_accuracy: row.and_then(|r| r.val_accuracy),
             train_accuracy: finished
                 .and_then(|r| r.epochs.last())
                 .map(|e| e.train_accuracy),
             per_class_accuracy: finished.and_then(|r| r.per_class_accuracy.clone()),
+            focus_accuracy: None,
+            retrain_to_focus: false,
         })
     }
 
-    /// The validation accuracy of a model whose training finished successfully.
+    /// The validation accuracy of a trained model (to the end, or to a screening rung).
     pub fn final_accuracy(&self) -> Option<f64> {
         self.val_accuracy
-            .filter(|_| self.status == Some(JobStatus::Done))
+            .filter(|_| self.status.is_some_and(JobStatus::has_result))
+    }
+
+    /// What ranks it: the focus accuracy when `focused`, else [`ModelView::final_accuracy`].
+    pub fn score(&self, focused: bool) -> Option<f64> {
+        if focused {
+            self.focus_accuracy
+        } else {
+            self.final_accuracy()
+        }
     }
 }
 
@@ -174,6 +211,9 @@ pub struct OverviewLayout {
 #[derive(Clone, Debug, PartialEq, Serialize, TS)]
 pub struct Overview {
     pub session: SessionInfo,
+    /// The focus classes it was computed for (empty: none); with them, the size view and
+    /// the Pareto front rank by focus accuracy.
+    pub focus: Vec<String>,
     pub models: Vec<ModelView>,
     pub prediction: OverviewLayout,
     pub structure: OverviewLayout,
@@ -226,6 +266,8 @@ pub struct QueueJob {
     pub status: JobStatus,
     pub epochs: u32,
     pub epochs_done: u32,
+    /// Epochs of the screening rung it trains to (`None`: unscreened, to the end).
+    pub rung: Option<u32>,
     pub progress: Vec<EpochMetrics>,
     pub error: Option<String>,
 }
@@ -239,10 +281,20 @@ impl QueueJob {
             status: job.status,
             epochs,
             epochs_done: job.epochs_done,
+            rung: job.pause_after(epochs),
             progress: job.progress.clone(),
             error,
         }
     }
+}
+
+/// How this machine trains: what the Settings dialog shows.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+pub struct MachineView {
+    pub settings: MachineSettings,
+    /// Jobs at once and threads per job that follow from the settings here.
+    pub parallelism: Parallelism,
+    pub cores: usize,
 }
 
 /// Whether the queue is paused, and what it trains now.
@@ -326,6 +378,10 @@ pub enum ArchitectureCheck {
         summary: String,
         /// The hidden layers, then the head.
         layers: Vec<LayerCheck>,
+        /// Parameters over the budget it was checked against, if over.
+        over_budget: Option<u64>,
+        /// Why it is over the budget ("… over the budget of 100,000 by 20,000"), if over.
+        budget_note: Option<String>,
     },
     Invalid {
         #[ts(type = "false")]
@@ -337,8 +393,9 @@ pub enum ArchitectureCheck {
 }
 
 impl ArchitectureCheck {
-    /// Checks an architecture's JSON: shapes and parameters, or the reason it is invalid.
-    pub fn of_json(json: &str) -> Self {
+    /// Checks an architecture's JSON: shapes and parameters against `budget`, or the
+    /// reason it is invalid.
+    pub fn of_json(json: &str, budget: Option<u64>) -> Self {
         let checked = Architecture::from_json(json).and_then(|a| a.analyze().map(|an| (a, an)));
         match checked {
             Ok((arch, analysis)) => ArchitectureCheck::Valid {
@@ -354,6 +411,8 @@ impl ArchitectureCheck {
                         params: r.params,
                     })
                     .collect(),
+                over_budget: remap_sampling::over_budget(analysis.params, budget),
+                budget_note: remap_sampling::over_budget_reason(analysis.params, budget),
             },
             Err(e) => ArchitectureCheck::Invalid {
                 valid: false,
@@ -362,4 +421,51 @@ impl ArchitectureCheck {
             },
         }
     }
+}
+
+/// The database the window works on, as the Database dialog and the Workers panel show it.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+pub struct DatabaseView {
+    /// `sqlite` or `postgres`.
+    pub kind: String,
+    /// The file, or the URL without its password.
+    pub location: String,
+    /// Where weights and checkpoints go: `database` or a directory.
+    pub artifacts: String,
+}
+
+/// The Workers panel: the database's workers and what can start more.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+pub struct WorkersView {
+    pub database: DatabaseView,
+    pub workers: Vec<crate::cluster::WorkerRow>,
+    /// `sbatch` is on this machine's PATH.
+    pub slurm_here: bool,
+}
+
+/// Workers to start from the Workers panel.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, TS)]
+pub struct SubmitWorkersRequest {
+    /// `slurm` or `local`.
+    pub engine: String,
+    pub count: usize,
+    #[ts(optional)]
+    pub partition: Option<String>,
+    /// E.g. `gpu:1`.
+    #[ts(optional)]
+    pub gres: Option<String>,
+    /// E.g. `2:00:00`.
+    #[ts(optional)]
+    pub time: Option<String>,
+    #[ts(optional)]
+    pub cpus_per_task: Option<usize>,
+    /// A command prefix that reaches the cluster, e.g. `ssh login-host`.
+    #[ts(optional)]
+    pub via: Option<String>,
+    /// `auto`, `cpu` or `gpu`; none: each session's.
+    #[ts(optional)]
+    pub device: Option<String>,
+    /// Seconds without a job before a worker exits (default 300).
+    #[ts(optional)]
+    pub idle_exit: Option<u64>,
 }

@@ -2,6 +2,9 @@ const COMMANDS: &[&str] = &[
     "sessions",
     "create_session",
     "rename_session",
+    "set_budget",
+    "effects",
+    "session_on_classes",
     "delete_session",
     "last_session",
     "overview",
@@ -27,8 +30,16 @@ const COMMANDS: &[&str] = &[
     "retry_job",
     "pause_queue",
     "resume_queue",
+    "train_to_end",
+    "machine_settings",
+    "set_machine_settings",
     "export_model",
     "check_architecture",
+    "database",
+    "workers",
+    "submit_workers",
+    "stop_workers",
+    "connect_database",
 ];
 
 fn main() {

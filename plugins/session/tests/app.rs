@@ -83,12 +83,12 @@ async fn a_session_is_created_trained_and_shown_on_the_overview(db: TestDb) {
         10,
         "the sketches' classes without loading them"
     );
-    let before = app.overview(info.id).await.unwrap();
+    let before = app.overview(info.id, &[]).await.unwrap();
     assert_eq!(before.models.len(), 3);
     assert!(before.prediction.ids.is_empty() && before.pareto.is_empty());
 
     app.train(RunUntil::Empty).await.unwrap();
-    let ov = app.overview(info.id).await.unwrap();
+    let ov = app.overview(info.id, &[]).await.unwrap();
     assert_eq!(ov.session.trained, 3);
     let best = ov.session.best.expect("a best model");
     let accuracies: Vec<f64> = ov
@@ -133,7 +133,7 @@ async fn a_session_is_created_trained_and_shown_on_the_overview(db: TestDb) {
 async fn generated_children_are_announced_the_moment_they_are_queued(db: TestDb) {
     let app = app(&db);
     let info = app.create_session(&request("kids", 1, 1)).await.unwrap();
-    let parent = app.overview(info.id).await.unwrap().models[0].clone();
+    let parent = app.overview(info.id, &[]).await.unwrap().models[0].clone();
     let mut events = app.scheduler().subscribe();
     let ablations = app
         .queue_ablations(parent.id, &AblationRequest::default())
@@ -243,15 +243,30 @@ async fn pausing_is_remembered_for_the_next_start_and_written_only_on_change() {
 fn an_architecture_check_names_the_layer_that_does_not_fit() {
     let good = r#"{"input":{"height":8,"width":8,"channels":1},"classes":2,
         "layers":[{"type":"conv2d","filters":4,"kernel":3}]}"#;
-    match ArchitectureCheck::of_json(good) {
-        ArchitectureCheck::Valid { params, layers, .. } => {
+    match ArchitectureCheck::of_json(good, Some(300)) {
+        ArchitectureCheck::Valid {
+            params,
+            layers,
+            over_budget,
+            budget_note,
+            ..
+        } => {
             assert_eq!(layers[0].output, [6, 6, 4]);
             assert_eq!(params, 40 + (6 * 6 * 4 + 1) * 2);
+            assert_eq!(over_budget, Some(30));
+            assert_eq!(
+                budget_note.as_deref(),
+                Some("330 parameters: over the budget of 300 by 30")
+            );
         }
         other => panic!("{other:?}"),
     }
+    match ArchitectureCheck::of_json(good, Some(10_000)) {
+        ArchitectureCheck::Valid { over_budget, .. } => assert_eq!(over_budget, None),
+        other => panic!("{other:?}"),
+    }
     let bad = good.replace("\"kernel\":3", "\"kernel\":9");
-    match ArchitectureCheck::of_json(&bad) {
+    match ArchitectureCheck::of_json(&bad, None) {
         ArchitectureCheck::Invalid { layer, error, .. } => {
             assert_eq!(layer, Some(0));
             assert!(error.contains('9'), "{error}");

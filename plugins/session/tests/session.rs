@@ -25,6 +25,7 @@ fn small_spec(name: &str, models: usize, epochs: u32) -> SessionSpec {
             epochs,
             batch: Some(64),
             device: DeviceChoice::Cpu,
+            ..TrainingSettings::default()
         },
         models,
         seed: 7,
@@ -80,7 +81,7 @@ async fn a_session_samples_queues_trains_and_queues_children() {
     );
 
     let mut config = SchedulerConfig::new("test");
-    config.scope = Some(session.id);
+    config.scope = vec![session.id];
     let runner = TrainerRunner::new();
     Scheduler::new(store.clone(), Arc::new(runner.clone()), config)
         .run(RunUntil::Empty)
@@ -97,7 +98,7 @@ async fn a_session_samples_queues_trains_and_queues_children() {
         assert_eq!(run.per_class_accuracy.as_ref().unwrap().len(), 10);
         let confusion = run.confusion.as_ref().unwrap();
         assert_eq!(confusion.iter().flatten().sum::<u64>(), 60);
-        assert!(run.weights_path.as_ref().unwrap().exists());
+        assert!(!store.weights(run).await.unwrap().is_empty());
         assert!(run.device.starts_with("cpu"), "{}", run.device);
     }
     let rows = model_rows(&store, session.id).await.unwrap();
@@ -166,7 +167,7 @@ async fn a_stopped_job_resumes_from_its_last_epoch() {
         .unwrap();
     let (model, _) = queued.into_iter().next().unwrap();
     let job = store
-        .claim_next("test", Some(session.id))
+        .claim_next("test", &[session.id])
         .await
         .unwrap()
         .unwrap();
