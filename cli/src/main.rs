@@ -8,6 +8,7 @@ mod metrics;
 mod sampling;
 mod session;
 mod training;
+mod workers;
 
 use std::process::ExitCode;
 
@@ -48,6 +49,12 @@ enum Command {
     /// Sessions: sample, queue and train models headless (persisted in the session database).
     #[command(subcommand)]
     Session(session::SessionCommand),
+    /// Train queue jobs as a worker process: on stdio (the app and `remap session run` start
+    /// these) or claiming jobs from a database until stopped (a cluster's workers).
+    Worker(workers::WorkerArgs),
+    /// Workers on a Slurm cluster or this machine: submit, list, stop.
+    #[command(subcommand)]
+    Workers(workers::WorkersCommand),
 }
 
 fn main() -> ExitCode {
@@ -64,6 +71,8 @@ fn main() -> ExitCode {
         Command::Predict(args) => training::run_predict(args),
         Command::Export(args) => export::run(args),
         Command::Session(cmd) => session::run(cmd),
+        Command::Worker(args) => workers::worker(args),
+        Command::Workers(cmd) => workers::run(cmd),
     };
     match result {
         Ok(code) => code,

@@ -12,7 +12,8 @@ use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use remap_architecture::LayerKind;
 use remap_sampling::{AblationRequest, Operation, Restriction, VariationRequest};
 use remap_session::views::{NewSessionRequest, Queued};
-use remap_session::{App, TrainingSettings, variation_seed};
+use remap_session::worker::WorkerCommand;
+use remap_session::{App, MachineSettings, Training, TrainingSettings, variation_seed};
 use remap_store::{
     JobStatus, Location, QueueEvent, RunUntil, SchedulerConfig, Store, default_worker_id,
 };
@@ -31,6 +32,70 @@ pub enum SessionCommand {
     Ablate(AblateArgs),
     /// Queue variations of a model: children with 1..K random, restricted changes.
     Vary(VaryArgs),
+    /// What each kind of edit from the parent (remove dropout, widen dense, …) did over the
+    /// session's children: count, Δ accuracy and Δ parameters, share that improved.
+    Effects(EffectsArgs),
+    /// Show, set or lift (`none`) the session's parameter budget.
+    Budget(BudgetArgs),
+    /// The best trained models: by focus accuracy over `--classes` (validation accuracy
+    /// without), at most `--max-params` parameters, ties to the smaller model.
+    Best(BestArgs),
+}
+
+#[derive(Args)]
+pub struct BestArgs {
+    name: String,
+    /// Focus classes (comma-separated names): rank by the accuracy of the model read as a
+    /// classifier of these classes only, on their held-out images.
+    #[arg(long, value_delimiter = ',')]
+    classes: Vec<String>,
+    /// Only models with at most this many parameters.
+    #[arg(long)]
+    max_params: Option<u64>,
+    /// How many models to list.
+    #[arg(long, default_value_t = 5)]
+    top: usize,
+    /// One JSON object per model (JSON Lines).
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    db: DbArg,
+}
+
+#[derive(Args)]
+pub struct EffectsArgs {
+    name: String,
+    /// The whole result as one JSON object.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    db: DbArg,
+}
+
+#[derive(Args)]
+pub struct BudgetArgs {
+    name: String,
+    /// The new budget in parameters, or `none`; without it, the budget is shown.
+    #[arg(value_parser = parse_budget)]
+    budget: Option<Budget>,
+    #[command(flatten)]
+    db: DbArg,
+}
+
+/// A budget given on the command line: a number of parameters, or none.
+#[derive(Clone, Copy, Debug)]
+pub struct Budget(Option<u64>);
+
+fn parse_budget(text: &str) -> Result<Budget, String> {
+    if text == "none" {
+        return Ok(Budget(None));
+    }
+    match text.replace([',', '_'], "").parse::<u64>() {
+        Ok(0) | Err(_) => Err(format!(
+            "`{text}` is not a budget: give a positive number of parameters or `none`"
+        )),
+        Ok(n) => Ok(Budget(Some(n))),
+    }
 }
 
 #[derive(Args)]
@@ -38,7 +103,7 @@ pub struct DbArg {
     /// Database: a file path, sqlite://PATH or postgres://USER@HOST:PORT/DB
     /// (default: remap.db in $REMAP_DATA_DIR or the platform's data directory).
     #[arg(long)]
-    db: Option<String>,
+    pub db: Option<String>,
 }
 
 #[derive(Args)]
@@ -77,9 +142,15 @@ pub struct NewArgs {
     /// A built-in search space (remap-2019) or a JSON/TOML search-space file.
     #[arg(long, default_value = "remap-2019")]
     space: String,
-    /// Sampled models have at most this many parameters.
-    #[arg(long, default_value_t = remap_sampling::DEFAULT_MAX_PARAMS)]
-    max_params: u64,
+    /// The session's parameter budget: sampled models have at most this many parameters,
+    /// and its ablations, variations and handcrafted models are checked against it
+    /// (default: none; sampling then caps at 1,000,000).
+    #[arg(long)]
+    max_params: Option<u64>,
+    /// halving: screen sampled and generated models by successive halving (rungs of 1, 3,
+    /// … epochs; the top third of each goes on) | off: train every model fully (REMAP).
+    #[arg(long, default_value = "halving")]
+    screening: String,
     #[command(flatten)]
     db: DbArg,
 }
@@ -87,11 +158,29 @@ pub struct NewArgs {
 #[derive(Args)]
 pub struct RunArgs {
     name: String,
-    /// Jobs trained at once.
-    #[arg(long, default_value_t = 1)]
-    concurrency: usize,
+    /// Jobs trained at once, each in its own worker process: a number, or auto (from the
+    /// cores: 2 cores train 2 jobs of 1 thread each).
+    #[arg(long, visible_alias = "concurrency", default_value = "auto", value_parser = parse_jobs)]
+    jobs: Jobs,
+    /// Train in this process instead of worker processes (one job at a time).
+    #[arg(long)]
+    in_process: bool,
     #[command(flatten)]
     db: DbArg,
+}
+
+/// Jobs at once: a number, or `None` for automatic.
+#[derive(Clone, Copy, Debug)]
+struct Jobs(Option<usize>);
+
+fn parse_jobs(text: &str) -> Result<Jobs, String> {
+    match text {
+        "auto" => Ok(Jobs(None)),
+        _ => match text.parse::<usize>() {
+            Ok(0) | Err(_) => Err(format!("`{text}`: a number of jobs (1 or more) or auto")),
+            Ok(n) => Ok(Jobs(Some(n))),
+        },
+    }
 }
 
 #[derive(Args)]
@@ -183,11 +272,14 @@ pub fn run(command: SessionCommand) -> Result<ExitCode> {
             SessionCommand::Status(args) => status(args).await,
             SessionCommand::Ablate(args) => ablate(args).await,
             SessionCommand::Vary(args) => vary(args).await,
+            SessionCommand::Effects(args) => effects(args).await,
+            SessionCommand::Budget(args) => budget(args).await,
+            SessionCommand::Best(args) => best(args).await,
         }
     })
 }
 
-async fn open_store(db: &DbArg) -> Result<Store> {
+pub(crate) async fn open_store(db: &DbArg) -> Result<Store> {
     let location = match &db.db {
         Some(text) => Location::parse(text)?,
         None => Location::embedded()?,
@@ -219,7 +311,9 @@ async fn new(args: NewArgs) -> Result<ExitCode> {
         per_class: Some(args.per_class),
         data_seed: Some(args.data_seed),
         space: Some(args.space),
-        max_params: Some(args.max_params),
+        max_params: args.max_params,
+        screening: Some(args.screening),
+        new_name_if_taken: None,
     };
     let session = app.create_session(&request).await?;
     eprintln!(
@@ -247,9 +341,20 @@ async fn list(args: DbArg) -> Result<ExitCode> {
 }
 
 async fn train(args: RunArgs) -> Result<ExitCode> {
-    let mut config = SchedulerConfig::new(default_worker_id());
-    config.concurrency = args.concurrency.max(1);
-    let (app, info) = App::for_session(open_store(&args.db).await?, &args.name, config).await?;
+    let config = SchedulerConfig::new(default_worker_id());
+    let training = if args.in_process {
+        Training::InProcess
+    } else {
+        Training::Workers(
+            WorkerCommand::current_exe().context("cannot find this program to start workers")?,
+            MachineSettings {
+                jobs: args.jobs.0,
+                ..MachineSettings::default()
+            },
+        )
+    };
+    let (app, info) =
+        App::for_session(open_store(&args.db).await?, &args.name, config, training).await?;
     if info.pending == 0 {
         eprintln!("session `{}`: nothing queued", info.name);
         return Ok(ExitCode::SUCCESS);
@@ -373,6 +478,107 @@ async fn show_progress(mut events: tokio::sync::broadcast::Receiver<QueueEvent>,
         }
     }
     total.finish_and_clear();
+}
+
+async fn effects(args: EffectsArgs) -> Result<ExitCode> {
+    let app = open(&args.db).await?;
+    let session = app.store().session_by_name(&args.name).await?;
+    let effects = app.effects(session.id).await?;
+    if args.json {
+        println!("{}", serde_json::to_string(&effects)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{:<28} {:>5} {:>8} {:>9} {:>12} {:>14}",
+        "edit", "count", "compared", "improved", "median Δacc", "median Δparams"
+    );
+    for kind in &effects.kinds {
+        let improved = kind
+            .improved
+            .map(|share| format!("{:.0} %", share * 100.0))
+            .unwrap_or_else(|| "-".into());
+        let delta = kind
+            .delta_accuracy
+            .map(|d| format!("{:+.1} pp", d.median * 100.0))
+            .unwrap_or_else(|| "-".into());
+        println!(
+            "{:<28} {:>5} {:>8} {:>9} {:>12} {:>14}",
+            kind.kind,
+            kind.count,
+            kind.compared,
+            improved,
+            delta,
+            format!("{:+}", kind.delta_params.median.round() as i64)
+        );
+    }
+    println!(
+        "{} children; Δ accuracy is child − parent after the same number of epochs",
+        effects.children
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn best(args: BestArgs) -> Result<ExitCode> {
+    let app = open(&args.db).await?;
+    let session = app.store().session_by_name(&args.name).await?;
+    let focused = !args.classes.is_empty();
+    let best = app
+        .best(session.id, &args.classes, args.max_params, args.top)
+        .await?;
+    for model in &best.models {
+        if args.json {
+            println!(
+                "{}",
+                serde_json::json!({
+                    "id": model.id,
+                    "hash": model.hash,
+                    "params": model.params,
+                    "val_accuracy": model.val_accuracy,
+                    "focus_accuracy": model.focus_accuracy,
+                    "epochs_done": model.epochs_done,
+                    "screened": model.screened,
+                    "summary": model.summary,
+                })
+            );
+        }
+    }
+    if args.json {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let score = if focused { "focus acc" } else { "val acc" };
+    println!(
+        "{:>5} {:>9} {:>9} {:>7}  summary",
+        "model", "params", score, "epochs"
+    );
+    for model in &best.models {
+        println!(
+            "{:>5} {:>9} {:>9.4} {:>7}  {}",
+            model.id,
+            model.params,
+            model.score(focused).unwrap_or_default(),
+            format!("{}/{}", model.epochs_done, model.epochs),
+            model.summary
+        );
+    }
+    let retrain = best.retrain_to_focus;
+    if retrain > 0 {
+        eprintln!("{retrain} trained models have no class probabilities: retrain them to focus");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn budget(args: BudgetArgs) -> Result<ExitCode> {
+    let app = open(&args.db).await?;
+    let session = app.store().session_by_name(&args.name).await?;
+    let info = match args.budget {
+        Some(Budget(budget)) => app.set_budget(session.id, budget).await?,
+        None => app.session_info(&session).await?,
+    };
+    match info.budget {
+        Some(budget) => println!("{}: budget {budget} parameters", info.name),
+        None => println!("{}: no budget", info.name),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn status(args: StatusArgs) -> Result<ExitCode> {

@@ -167,6 +167,7 @@ pub fn run_train(args: TrainArgs) -> Result<ExitCode> {
     let options = TrainOptions {
         protocol: config.protocol.clone(),
         seed: config.seed,
+        pause_after: None,
     };
     let checkpoint = Checkpoint::new(out.join(CHECKPOINT));
     let bar = ProgressBar::new(0);
