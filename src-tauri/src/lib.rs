@@ -29,18 +29,35 @@ fn missing_display() -> Option<&'static str> {
     )
 }
 
+/// Logs to stderr at `REMAP_LOG`'s level, else `default`.
+fn init_logging(default: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("REMAP_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+/// Serves as a training worker on stdin/stdout (logs on stderr); returns the exit code.
+pub fn run_worker() -> i32 {
+    init_logging("warn");
+    match remap_session::worker::serve_stdio() {
+        Ok(()) => 0,
+        Err(error) => {
+            eprintln!("worker: {error}");
+            1
+        }
+    }
+}
+
 /// Starts the app: logging, the data directory, the window.
 pub fn run() {
     if let Some(reason) = missing_display() {
         eprintln!("{reason}");
         std::process::exit(2);
     }
-    let filter = tracing_subscriber::EnvFilter::try_from_env("REMAP_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+    init_logging("info");
 
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())

@@ -2,5 +2,9 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
+    // The app trains each job in a copy of itself started as a worker (`worker --stdio`).
+    if std::env::args().nth(1).as_deref() == Some("worker") {
+        std::process::exit(remap_app_lib::run_worker());
+    }
     remap_app_lib::run();
 }

@@ -24,15 +24,20 @@ fn roots(out: &mut Declarations) {
     out.visit::<Comparison>();
     out.visit::<QueueJob>();
     out.visit::<QueueState>();
+    out.visit::<MachineView>();
     out.visit::<QueueEvent>();
     out.visit::<GenerationPreview>();
     out.visit::<Queued>();
     out.visit::<WrittenFile>();
     out.visit::<ArchitectureCheck>();
+    out.visit::<Effects>();
     out.visit::<Template>();
     out.visit::<SearchSpace>();
     out.visit::<AblationRequest>();
     out.visit::<VariationRequest>();
+    out.visit::<DatabaseView>();
+    out.visit::<WorkersView>();
+    out.visit::<SubmitWorkersRequest>();
 }
 
 /// Declarations of the visited types and everything they depend on, each once.
