@@ -28,12 +28,12 @@ beforeEach(() => {
 afterEach(() => remap.reset());
 
 describe("App layout", () => {
-  it("shows the overview and drawer on the left and four tools as tabs", async () => {
+  it("shows the overview and drawer on the left and six tools as tabs", async () => {
     render(App);
     expect(screen.getByRole("region", { name: "Model Overview" })).toBeTruthy();
     expect(screen.getByRole("region", { name: "Model Drawer" })).toBeTruthy();
     const tabs = screen.getAllByRole("tab").map((t) => t.textContent);
-    expect(tabs).toEqual(["Data Selector", "Model Inspector", "Generate Models", "Queue"]);
+    expect(tabs).toEqual(["Data Selector", "Model Inspector", "Generate Models", "Queue", "Workers", "Effects"]);
     expect(await screen.findByText("CPU (flex)")).toBeTruthy();
   });
 
@@ -74,7 +74,7 @@ describe("Welcome", () => {
     const start = await screen.findByRole("button", { name: "Start with the built-in sketches" });
     expect(start.id).toBe("start-sketches");
     await fireEvent.click(start);
-    await waitFor(() => expect(callsOf("create_session")).toEqual([{ request: { name: "Sketches", dataset: "sketches" } }]));
+    await waitFor(() => expect(callsOf("create_session")).toEqual([{ request: { name: "Sketches", dataset: "sketches", new_name_if_taken: true } }]));
     const canvas = await screen.findByTestId("overview-canvas");
     expect(canvas.getAttribute("data-point-count")).toBe("2");
     expect(document.querySelector("#start-sketches")).toBeNull();
@@ -94,10 +94,13 @@ describe("Welcome", () => {
     await fireEvent.input(form.querySelector("input[name=classes]")!, { target: { value: "cat, bird" } });
     await fireEvent.input(form.querySelector("input[name=limit]")!, { target: { value: "1000" } });
     await fireEvent.input(form.querySelector("input[name=models]")!, { target: { value: "20" } });
+    const screening = form.querySelector("select[name=screening]") as HTMLSelectElement;
+    expect(screening.value).toBe("halving"); // successive halving unless the user turns it off
+    await fireEvent.change(screening, { target: { value: "off" } });
     await fireEvent.submit(form);
     await waitFor(() => expect(callsOf("create_session").length).toBe(1));
     expect(callsOf("create_session")[0].request).toEqual({
-      name: "cifar", dataset: "cifar10:/data/cifar/", classes: ["cat", "bird"], limit: 1000, models: 20, epochs: 10,
+      name: "cifar", dataset: "cifar10:/data/cifar/", classes: ["cat", "bird"], limit: 1000, models: 20, epochs: 10, screening: "off",
     });
     expect(await screen.findByText("Sampling models…")).toBeTruthy();
   });
@@ -131,7 +134,7 @@ describe("Session menu", () => {
     const item = await screen.findByRole("menuitem", { name: /Birds/ });
     handlers.overview = () => ({ ...overview([]), session: session({ id: 2, name: "Birds" }) });
     await fireEvent.click(item);
-    await waitFor(() => expect(callsOf("overview").at(-1)).toEqual({ sessionId: 2 }));
+    await waitFor(() => expect(callsOf("overview").at(-1)).toEqual({ sessionId: 2, focus: [] }));
     expect(remap.session?.name).toBe("Birds");
   });
 

@@ -6,13 +6,13 @@ import { chipLengths, type SnacModel } from "../lib/snac";
 const model: SnacModel = {
   input: [28, 28, 1],
   layers: [
-    { type: "conv2d", text: "conv2d(k3,f32)", output: [26, 26, 32], tensor_size: 21632, params: 320 },
-    { type: "activation", text: "activation(relu)", output: [26, 26, 32], tensor_size: 21632, params: 0, function: "relu" },
-    { type: "maxpool2d", text: "maxpool2d(2)", output: [13, 13, 32], tensor_size: 5408, params: 0 },
-    { type: "dropout", text: "dropout(0.25)", output: [13, 13, 32], tensor_size: 5408, params: 0 },
-    { type: "dense", text: "dense(128)", output: [128], tensor_size: 128, params: 692352 },
+    { type: "conv2d", text: "conv2d(k3,f32)", output: [26, 26, 32], tensor_size: 21632, params: 320, share: 320 / 693962 },
+    { type: "activation", text: "activation(relu)", output: [26, 26, 32], tensor_size: 21632, params: 0, share: 0, function: "relu" },
+    { type: "maxpool2d", text: "maxpool2d(2)", output: [13, 13, 32], tensor_size: 5408, params: 0, share: 0 },
+    { type: "dropout", text: "dropout(0.25)", output: [13, 13, 32], tensor_size: 5408, params: 0, share: 0 },
+    { type: "dense", text: "dense(128)", output: [128], tensor_size: 128, params: 692352, share: 692352 / 693962 },
   ],
-  head: { classes: 10, params: 1290, tensor_size: 10 },
+  head: { classes: 10, params: 1290, share: 1290 / 693962, tensor_size: 10 },
 };
 
 describe("chipLengths", () => {
@@ -54,6 +54,48 @@ describe("Snac", () => {
     expect(title).toContain("conv2d(k3,f32)");
     expect(title).toContain("26×26×32");
     expect(title).toContain("21,632");
+  });
+});
+
+describe("parameter share bars", () => {
+  const chipWidth = (chip: Element) => Number(chip.querySelector("rect")!.getAttribute("width"));
+  const barWidth = (chip: Element) => Number(chip.querySelector("rect.share-bar")!.getAttribute("width"));
+
+  for (const size of ["tooltip", "row", "large"] as const) {
+    it(`draws share × chip length along the foot of every chip with parameters (${size})`, () => {
+      const { container } = render(Snac, { model, size });
+      const chips = [...container.querySelectorAll("g.chip")];
+      const h = Number(chips[0].querySelector("rect")!.getAttribute("height"));
+      // conv2d, dense and the head have parameters; activation, pool and dropout have none.
+      expect(chips.map((c) => c.querySelector("rect.share-bar") !== null)).toEqual([true, false, false, false, true, true]);
+      for (const [i, share] of [[0, model.layers[0].share], [4, model.layers[4].share], [5, model.head.share]] as const) {
+        const bar = chips[i].querySelector("rect.share-bar")!;
+        expect(barWidth(chips[i])).toBeCloseTo(share * chipWidth(chips[i]), 6);
+        const barH = Number(bar.getAttribute("height"));
+        expect(barH).toBeGreaterThanOrEqual(3); // legible at every size
+        expect(Number(bar.getAttribute("y")) + barH).toBe(h); // on the chip's foot
+      }
+      expect(barWidth(chips[4])).toBeGreaterThan(barWidth(chips[5]));
+      expect(barWidth(chips[5])).toBeGreaterThan(barWidth(chips[0]));
+      expect(chips[1].querySelector(".share")).toBeNull();
+    });
+  }
+
+  it("fills the whole foot for a layer holding every parameter", () => {
+    const all: SnacModel = { ...model, layers: [{ ...model.layers[4], share: 1 }], head: { ...model.head, params: 0, share: 0 } };
+    const { container } = render(Snac, { model: all });
+    const [dense, head] = [...container.querySelectorAll("g.chip")];
+    expect(barWidth(dense)).toBe(chipWidth(dense));
+    expect(head.querySelector("rect.share-bar")).toBeNull();
+  });
+
+  it("says the parameters and their share in the tooltip", () => {
+    const { container } = render(Snac, { model });
+    const titles = [...container.querySelectorAll("g.chip > title")].map((t) => t.textContent);
+    expect(titles[4]).toBe("dense(128) → 128 (128 values), 692,352 params (99.8% of the model)");
+    expect(titles[5]).toBe("head: dense(10) → softmax, 1,290 params (0.2% of the model)");
+    expect(titles[0]).toContain("320 params (<0.1% of the model)");
+    expect(titles[1]).not.toContain("params");
   });
 });
 

@@ -8,9 +8,13 @@ import type {
   ArchitectureCheck,
   ClassSamples,
   Comparison,
+  DatabaseView,
+  Effects,
   AblationRequest,
   GenerationPreview,
   JobStatus,
+  MachineSettings,
+  MachineView,
   ModelDetail,
   NewSessionRequest,
   Overview,
@@ -20,8 +24,10 @@ import type {
   Queued,
   SearchSpace,
   SessionInfo,
+  SubmitWorkersRequest,
   Template,
   VariationRequest,
+  WorkersView,
   WrittenFile,
 } from "./bindings";
 
@@ -35,15 +41,25 @@ const S = "plugin:remap-session|";
 
 export const api = {
   appInfo: () => invoke<AppInfo>("app_info"),
-  checkArchitecture: (json: string) => invoke<ArchitectureCheck>(`${S}check_architecture`, { json }),
+  /** Shapes and parameters of an architecture, checked against `budget` when one is given. */
+  checkArchitecture: (json: string, budget: number | null = null) =>
+    invoke<ArchitectureCheck>(`${S}check_architecture`, { json, budget }),
 
   sessions: () => invoke<SessionInfo[]>(`${S}sessions`),
   createSession: (request: NewSessionRequest) => invoke<SessionInfo>(`${S}create_session`, { request }),
   renameSession: (id: number, name: string) => invoke<SessionInfo>(`${S}rename_session`, { id, name }),
   deleteSession: (id: number) => invoke<void>(`${S}delete_session`, { id }),
+  /** Sets (or with null lifts) a session's parameter budget. */
+  setBudget: (sessionId: number, budget: number | null) => invoke<SessionInfo>(`${S}set_budget`, { sessionId, budget }),
+  /** What each kind of edit did over the session's children. */
+  effects: (sessionId: number) => invoke<Effects>(`${S}effects`, { sessionId }),
   /** The session the app showed last (null on first launch). */
   lastSession: () => invoke<SessionInfo | null>(`${S}last_session`),
-  overview: (sessionId: number) => invoke<Overview>(`${S}overview`, { sessionId }),
+  /** The session's models and maps; with `focus` classes, ranked by focus accuracy. */
+  overview: (sessionId: number, focus: string[] = []) => invoke<Overview>(`${S}overview`, { sessionId, focus }),
+  /** A new session of the data set restricted to `classes`, from the architectures of `models`. */
+  sessionOnClasses: (sessionId: number, classes: string[], models: number[]) =>
+    invoke<SessionInfo>(`${S}session_on_classes`, { sessionId, classes, models }),
   modelDetail: (modelId: number) => invoke<ModelDetail>(`${S}model_detail`, { modelId }),
   classSamples: (sessionId: number, perClass: number) =>
     invoke<ClassSamples[]>(`${S}class_samples`, { sessionId, perClass }),
@@ -70,6 +86,13 @@ export const api = {
   moveJob: (jobId: number, index: number) => invoke<void>(`${S}move_job`, { jobId, index }),
   cancelJob: (jobId: number) => invoke<JobStatus>(`${S}cancel_job`, { jobId }),
   retryJob: (jobId: number) => invoke<void>(`${S}retry_job`, { jobId }),
+  /** Queues screened models to train to the end (next in the queue, from their checkpoint);
+   * resolves to how many were queued. */
+  trainToEnd: (models: number[]) => invoke<number>(`${S}train_to_end`, { models }),
+  /** How this machine trains: the saved settings, what follows from them, and the cores. */
+  machineSettings: () => invoke<MachineView>(`${S}machine_settings`),
+  /** Saves the machine's training settings (for jobs started from now on). */
+  setMachineSettings: (settings: MachineSettings) => invoke<MachineView>(`${S}set_machine_settings`, { settings }),
   pauseQueue: () => invoke<QueueState>(`${S}pause_queue`),
   resumeQueue: () => invoke<QueueState>(`${S}resume_queue`),
   /** The session's search space (grids for the Generate tab's value pickers); without a
@@ -78,6 +101,18 @@ export const api = {
   /** Writes the model's formats into `folder`; a non-empty folder needs `force`. */
   exportModel: (modelId: number, formats: string[], folder: string, force: boolean) =>
     invoke<WrittenFile[]>(`${S}export_model`, { modelId, formats, folder, force }),
+  /** The database the window works on (kind, location without password, where artifacts go). */
+  database: () => invoke<DatabaseView>(`${S}database`),
+  /** The database's training workers, and whether Slurm can be reached from here. */
+  workers: () => invoke<WorkersView>(`${S}workers`),
+  /** Starts workers (Slurm jobs or processes on this machine); resolves to their engine ids. */
+  submitWorkers: (request: SubmitWorkersRequest) => invoke<string[]>(`${S}submit_workers`, { request }),
+  /** Asks workers to stop (none given: every running one); resolves to the names asked. */
+  stopWorkers: (ids: string[]) => invoke<string[]>(`${S}stop_workers`, { ids }),
+  /** Switches the whole app to another database (a postgres:// URL, an SQLite file, or "" for
+   * this machine's own); the password is passed apart and never saved. */
+  connectDatabase: (url: string, password: string | null) =>
+    invoke<DatabaseView>(`${S}connect_database`, { url, password }),
   onQueueEvent: (handler: (event: QueueEvent) => void): Promise<UnlistenFn> =>
     listen<QueueEvent>("remap://queue", (e) => handler(e.payload)),
 };

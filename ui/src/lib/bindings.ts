@@ -10,7 +10,8 @@ export type AblationRequest = {
  */
 layers?: Array<number> | null, 
 /**
- * Children with more parameters are not returned (counted in `dropped_over_budget`).
+ * Children with more parameters are not returned (listed in `skipped` with the reason,
+ * and counted in `dropped_over_budget`).
  */
 max_params?: number | null, 
 /**
@@ -40,7 +41,15 @@ export type ArchitectureCheck = { valid: true, params: number, hash: string, sum
 /**
  * The hidden layers, then the head.
  */
-layers: Array<LayerCheck>, } | { valid: false, error: string, 
+layers: Array<LayerCheck>, 
+/**
+ * Parameters over the budget it was checked against, if over.
+ */
+over_budget: number | null, 
+/**
+ * Why it is over the budget ("… over the budget of 100,000 by 20,000"), if over.
+ */
+budget_note: string | null, } | { valid: false, error: string, 
 /**
  * The hidden layer the error is about, if any.
  */
@@ -87,6 +96,79 @@ purpose: string,
 licence: string, };
 
 /**
+ * The database the window works on, as the Database dialog and the Workers panel show it.
+ */
+export type DatabaseView = { 
+/**
+ * `sqlite` or `postgres`.
+ */
+kind: string, 
+/**
+ * The file, or the URL without its password.
+ */
+location: string, 
+/**
+ * Where weights and checkpoints go: `database` or a directory.
+ */
+artifacts: string, };
+
+/**
+ * What one kind of edit did, over every child whose edit from its parent includes it.
+ */
+export type EditEffect = { 
+/**
+ * "remove dropout", "insert conv", "widen dense", "enlarge kernel", …
+ */
+kind: string, 
+/**
+ * Children with this kind of edit.
+ */
+count: number, 
+/**
+ * Of those, the ones compared with their parent (both trained at least one epoch).
+ */
+compared: number, 
+/**
+ * Δ accuracy of the compared children.
+ */
+delta_accuracy: Spread | null, 
+/**
+ * Δ parameters of all of them.
+ */
+delta_params: Spread, 
+/**
+ * Share of the compared children more accurate than their parent.
+ */
+improved: number | null, 
+/**
+ * Each child, in the order they were added.
+ */
+points: Array<EffectPoint>, };
+
+/**
+ * One child's share in an edit kind.
+ */
+export type EffectPoint = { model: number, parent: number, 
+/**
+ * Child − parent validation accuracy after the same number of epochs (the fewer both
+ * have trained), once both have trained one.
+ */
+delta_accuracy: number | null, 
+/**
+ * Child − parent parameters.
+ */
+delta_params: number, };
+
+/**
+ * A session's edit effects, most frequent kind first.
+ */
+export type Effects = { 
+/**
+ * Children (models with a parent) in the session.
+ */
+children: number, kinds: Array<EditEffect>, };
+
+/**
  * What one epoch of training measured (spec §5).
  */
 export type EpochMetrics = { 
@@ -120,7 +202,7 @@ export type Hyperparameter = "kernel" | "filters" | "size" | "stride" | "units" 
 /**
  * A queue job's state.
  */
-export type JobStatus = "queued" | "running" | "done" | "failed" | "cancelled" | "diverged";
+export type JobStatus = "queued" | "running" | "done" | "failed" | "cancelled" | "diverged" | "screened";
 
 /**
  * One layer's output shape and parameters, as the architecture crate infers them.
@@ -131,6 +213,32 @@ export type LayerCheck = { type: string, output: Array<number>, params: number, 
  * The type of a layer without its hyperparameters.
  */
 export type LayerKind = "conv2d" | "maxpool2d" | "avgpool2d" | "dense" | "activation" | "dropout";
+
+/**
+ * The machine's training settings, as `ui.json` keeps them.
+ */
+export type MachineSettings = { 
+/**
+ * Jobs trained at once; `None` is automatic (see [`Parallelism::of`]).
+ */
+jobs?: number | null, 
+/**
+ * Overrides every session's device; `None` keeps each session's.
+ */
+device?: "auto" | "cpu" | "gpu" | null, 
+/**
+ * Overrides every session's batch size; `None` keeps each session's (REMAP's by default).
+ */
+batch?: number | null, };
+
+/**
+ * How this machine trains: what the Settings dialog shows.
+ */
+export type MachineView = { settings: MachineSettings, 
+/**
+ * Jobs at once and threads per job that follow from the settings here.
+ */
+parallelism: Parallelism, cores: number, };
 
 /**
  * The Model Inspector's facts about one model.
@@ -165,11 +273,25 @@ changes: Array<string>, params: number, summary: string,
 /**
  * The architecture JSON (spec §2).
  */
-architecture: unknown, snac: Snac, job: number | null, status: JobStatus | null, epochs: number, epochs_done: number, val_accuracy: number | null, train_accuracy: number | null, 
+architecture: unknown, snac: Snac, job: number | null, status: JobStatus | null, epochs: number, epochs_done: number, 
+/**
+ * Screening stopped it at a rung (`epochs_done` of `epochs`); "train to the end"
+ * continues it.
+ */
+screened: boolean, val_accuracy: number | null, train_accuracy: number | null, 
 /**
  * Held-out accuracy per class (label order) once trained.
  */
-per_class_accuracy: Array<number> | null, };
+per_class_accuracy: Array<number> | null, 
+/**
+ * With focus classes (spec §9.3): the focus accuracy once trained.
+ */
+focus_accuracy: number | null, 
+/**
+ * With focus classes: trained, but its run kept no class probabilities, so its focus
+ * accuracy is unknown until it is retrained.
+ */
+retrain_to_focus: boolean, };
 
 /**
  * What "new session" asks for; unset options take REMAP's defaults.
@@ -200,6 +322,11 @@ batch?: number | null,
  */
 device?: string | null, 
 /**
+ * `halving` (screen by successive halving, the default) or `off` (train every model
+ * fully, REMAP's protocol).
+ */
+screening?: string | null, 
+/**
  * Keep only these classes, labelled in this order.
  */
 classes?: Array<string> | null, 
@@ -220,9 +347,14 @@ data_seed?: number | null,
  */
 space?: string | null, 
 /**
- * Sampled models have at most this many parameters.
+ * The session's parameter budget: sampled models have at most this many parameters,
+ * and its ablations, variations and handcrafted models are checked against it.
  */
-max_params?: number | null, };
+max_params?: number | null, 
+/**
+ * When the name is taken, name the session `NAME 2`, `NAME 3`, … instead of failing.
+ */
+new_name_if_taken?: boolean | null, };
 
 /**
  * An edit a variation may make at a position.
@@ -237,7 +369,12 @@ export type Origin = "sampled" | "ablation" | "variation" | "handcrafted";
 /**
  * Everything the Model Overview needs at once.
  */
-export type Overview = { session: SessionInfo, models: Array<ModelView>, prediction: OverviewLayout, structure: OverviewLayout, size: OverviewLayout, 
+export type Overview = { session: SessionInfo, 
+/**
+ * The focus classes it was computed for (empty: none); with them, the size view and
+ * the Pareto front rank by focus accuracy.
+ */
+focus: Array<string>, models: Array<ModelView>, prediction: OverviewLayout, structure: OverviewLayout, size: OverviewLayout, 
 /**
  * Ids on the Pareto front of accuracy against parameters, by increasing parameters.
  */
@@ -254,6 +391,11 @@ export type OverviewLayout = { view: OverviewView, ids: Array<number>, coords: A
 export type OverviewView = "prediction" | "structure" | "size";
 
 /**
+ * Jobs trained at once and the threads of each job's pool.
+ */
+export type Parallelism = { jobs: number, threads: number, };
+
+/**
  * An event of the queue, sent on a tokio broadcast channel.
  */
 export type QueueEvent = { "type": "job", job_id: number, session_id: number, model_id: number, status: JobStatus, error: string | null, } | { "type": "reordered", session_id: number, } | { "type": "epoch", job_id: number, metrics: EpochMetrics, epochs: number, eta_seconds: number | null, } | { "type": "batch", job_id: number, epoch: number, epochs: number, batch: number, batches: number, eta_seconds: number | null, } | { "type": "paused" } | { "type": "resumed" } | { "type": "idle" };
@@ -261,7 +403,11 @@ export type QueueEvent = { "type": "job", job_id: number, session_id: number, mo
 /**
  * A queue job, for the Queue tab.
  */
-export type QueueJob = { id: number, model_id: number, position: number, status: JobStatus, epochs: number, epochs_done: number, progress: Array<EpochMetrics>, error: string | null, };
+export type QueueJob = { id: number, model_id: number, position: number, status: JobStatus, epochs: number, epochs_done: number, 
+/**
+ * Epochs of the screening rung it trains to (`None`: unscreened, to the end).
+ */
+rung: number | null, progress: Array<EpochMetrics>, error: string | null, };
 
 /**
  * Whether the queue is paused, and what it trains now.
@@ -327,9 +473,13 @@ dataset: string,
  */
 classes: Array<string>, models: number, 
 /**
- * Models whose training finished successfully.
+ * Models with a trained result (to the end, or to a screening rung).
  */
 trained: number, 
+/**
+ * Of those, the ones screening stopped at a rung.
+ */
+screened: number, 
 /**
  * Models whose job has ended in any way (done, failed, diverged, cancelled).
  */
@@ -342,6 +492,14 @@ pending: number,
  * The trained model with the best validation accuracy, if any.
  */
 best: ModelScoreView | null, 
+/**
+ * Seeds its sampling and training (drawn afresh when the user gave none).
+ */
+seed: number, 
+/**
+ * Parameter budget of its models (spec §9.3), if any.
+ */
+budget: number | null, 
 /**
  * Unix milliseconds.
  */
@@ -368,7 +526,11 @@ export type Snac = { input: Array<number>, layers: Array<SnacLayer>, head: SnacH
 /**
  * The classifier head of a SNAC.
  */
-export type SnacHead = { classes: number, params: number, tensor_size: number, };
+export type SnacHead = { classes: number, params: number, 
+/**
+ * `params` as a share of the whole model's parameters, 0–1.
+ */
+share: number, tensor_size: number, };
 
 /**
  * One hidden layer of a SNAC.
@@ -391,9 +553,47 @@ output: Array<number>,
  */
 tensor_size: number, params: number, 
 /**
+ * `params` as a share of the whole model's parameters, 0–1 (spec §9.3).
+ */
+share: number, 
+/**
  * The activation function, for activation layers.
  */
 function?: Activation, };
+
+/**
+ * Minimum, quartiles and maximum of some values.
+ */
+export type Spread = { min: number, q1: number, median: number, q3: number, max: number, };
+
+/**
+ * Workers to start from the Workers panel.
+ */
+export type SubmitWorkersRequest = { 
+/**
+ * `slurm` or `local`.
+ */
+engine: string, count: number, partition?: string, 
+/**
+ * E.g. `gpu:1`.
+ */
+gres?: string, 
+/**
+ * E.g. `2:00:00`.
+ */
+time?: string, cpus_per_task?: number, 
+/**
+ * A command prefix that reaches the cluster, e.g. `ssh login-host`.
+ */
+via?: string, 
+/**
+ * `auto`, `cpu` or `gpu`; none: each session's.
+ */
+device?: string, 
+/**
+ * Seconds without a job before a worker exits (default 300).
+ */
+idle_exit?: number, };
 
 /**
  * A handcrafted architecture template.
@@ -441,6 +641,52 @@ existing?: Array<string>,
  * Re-draws of one child before it is reported as not made.
  */
 max_attempts?: number, };
+
+/**
+ * A worker as the Workers list (`remap workers list`, the Workers tab) shows it.
+ */
+export type WorkerView = { 
+/**
+ * `running`, `stopped` (exited cleanly) or `lost` (no heartbeat for a while).
+ */
+status: string, 
+/**
+ * The engine's own word, where it was reachable (e.g. Slurm's `RUNNING`, `PENDING`).
+ */
+engine_state: string | null, 
+/**
+ * The name it claims jobs under, e.g. `slurm-12_0@node3`.
+ */
+id: string, host: string, device: string, 
+/**
+ * `local` or `slurm`.
+ */
+engine: string, 
+/**
+ * The engine's id of the process, e.g. Slurm's `123_4`.
+ */
+engine_job: string | null, 
+/**
+ * The sessions it serves; `None`: every session.
+ */
+sessions: Array<string> | null, current_job: number | null, started_at: number, 
+/**
+ * Its last sign of life (Unix ms).
+ */
+heartbeat: number, 
+/**
+ * When it exited cleanly; `None` while it runs (or after it died).
+ */
+stopped_at: number | null, };
+
+/**
+ * The Workers panel: the database's workers and what can start more.
+ */
+export type WorkersView = { database: DatabaseView, workers: Array<WorkerView>, 
+/**
+ * `sbatch` is on this machine's PATH.
+ */
+slurm_here: boolean, };
 
 /**
  * One file an export wrote.

@@ -1,7 +1,7 @@
 // The handcrafted editor's state (kept while the tab is closed): the chain with its history,
-// the input and classes it is checked against, the model it started from, and Rust's verdict
-// on it, fetched after every edit. Mouse, keyboard and `window.__remapHand` all call the same
-// methods.
+// the input, classes and parameter budget it is checked against, the model it started from,
+// and Rust's verdict on it, fetched after every edit. Mouse, keyboard and `window.__remapHand`
+// all call the same methods.
 import { api, type ArchitectureCheck, type Grids, type LayerType, type SearchSpace } from "./api";
 import {
   addLayer, history, layersOf, moveLayer, record, redo, removeLayer, setField, toArchitecture, undo,
@@ -16,6 +16,8 @@ export class HandEditor {
   /** The model the chain started from (its parent when trained), or null. */
   parent = $state<number | null>(null);
   grids = $state<Grids>({});
+  /** The parameter budget in force (the Generate form's, else the session's), or null. */
+  budget = $state<number | null>(null);
   check = $state<ArchitectureCheck | null>(null);
   checking = $state(false);
 
@@ -48,6 +50,13 @@ export class HandEditor {
   setBase(base: ArchBase | null) {
     if (JSON.stringify(base) === JSON.stringify(this.base)) return;
     this.base = base;
+    void this.validate();
+  }
+
+  /** The budget to check against; a change checks the chain again. */
+  setBudget(budget: number | null) {
+    if (budget === this.budget) return;
+    this.budget = budget;
     void this.validate();
   }
 
@@ -101,7 +110,7 @@ export class HandEditor {
       return;
     }
     this.checking = true;
-    const verdict = await remap.call("Cannot check the architecture", () => api.checkArchitecture(JSON.stringify(arch)));
+    const verdict = await remap.call("Cannot check the architecture", () => api.checkArchitecture(JSON.stringify(arch), this.budget));
     if (seq !== this.seq) return;
     this.checking = false;
     this.check = verdict ?? null;
@@ -111,6 +120,7 @@ export class HandEditor {
     this.history = history([]);
     this.base = null;
     this.parent = null;
+    this.budget = null;
     this.check = null;
     this.checking = false;
     this.seq++;

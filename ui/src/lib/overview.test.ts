@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { FitAnimator, MAX_ASPECT_STRETCH, PointIndex, blendFit, bounds, fitView, sameView, greyScale, insidePolygon, offscreenSide, radiusScale, toData, toScreen, zoomAt } from "./overview";
+import {
+  FitAnimator, MAX_ASPECT_STRETCH, focusLabel, nextFocus, rankingFocus, score, scoreText, PointIndex, SIZE_STEPS, blendFit, bounds, countWithin, fitView, sameView, greyScale, insidePolygon, limitText, lineage,
+  offscreenSide, paramRange, radiusScale, sliderLimit, sliderPosition, toData, toScreen, withinLimit, zoomAt, type OverviewPoint,
+} from "./overview";
+import { model } from "../test/fixtures";
 
 describe("greyScale", () => {
   it("spreads REMAP's four grey stops from the lowest to the highest value", () => {
@@ -135,5 +139,102 @@ describe("fitting the view to the data", () => {
   it("blends only the fit, leaving zoom and pan out", () => {
     const b = blendFit({ ...few, k: 3, tx: 5, ty: 5 }, many, 1);
     expect(sameView(b, many)).toBe(true);
+  });
+});
+
+describe("lineage", () => {
+  const pt = (id: number, parent: number | null): OverviewPoint => ({ id, x: id, y: 0, value: 0.5, params: 1000, parent });
+  // 1 → 2 → 4, 1 → 3; 5 alone; 6's parent is not on the map.
+  const points = [pt(1, null), pt(2, 1), pt(3, 1), pt(4, 2), pt(5, null), pt(6, 99)];
+
+  it("finds a model's parent and children among the points, as indices", () => {
+    expect(lineage(points, 1)).toEqual({ self: 0, parent: -1, children: [1, 2] });
+    expect(lineage(points, 2)).toEqual({ self: 1, parent: 0, children: [3] });
+    expect(lineage(points, 4)).toEqual({ self: 3, parent: 1, children: [] });
+  });
+
+  it("is null for a model with no relative on the map, or one not shown", () => {
+    expect(lineage(points, 5)).toBeNull();
+    expect(lineage(points, 6)).toBeNull();
+    expect(lineage(points, 42)).toBeNull();
+  });
+});
+
+describe("the size filter", () => {
+  const range: [number, number] = [1_000, 10_000_000];
+
+  it("spans the models' parameter range", () => {
+    expect(paramRange([{ params: 5000 }, { params: 120 }, { params: 9e5 }])).toEqual([120, 9e5]);
+    expect(paramRange([])).toBeNull();
+  });
+
+  it("maps the slider on a log scale, rounded to two digits, the last position meaning no limit", () => {
+    expect(sliderLimit(0, range)).toBe(1_000);
+    expect(sliderLimit(SIZE_STEPS / 4, range)).toBe(10_000); // one decade of four
+    expect(sliderLimit(SIZE_STEPS / 2, range)).toBe(100_000);
+    expect(sliderLimit(SIZE_STEPS - 1, range)).toBe(9_900_000);
+    expect(sliderLimit(SIZE_STEPS, range)).toBeNull();
+    expect(sliderLimit(321, range)).toBe(19_000);
+  });
+
+  it("puts a limit back at its slider position", () => {
+    expect(sliderPosition(null, range)).toBe(SIZE_STEPS);
+    expect(sliderPosition(100_000, range)).toBe(SIZE_STEPS / 2);
+    expect(sliderLimit(sliderPosition(100_000, range), range)).toBe(100_000);
+    expect(sliderPosition(10, range)).toBe(0);
+    expect(sliderPosition(2e7, range)).toBe(SIZE_STEPS); // a budget above every model: no model over it
+    expect(sliderPosition(9_999_999, range)).toBe(SIZE_STEPS - 1); // a real limit never reads as none
+    expect(sliderPosition(4000, [5000, 5000])).toBe(0); // models all one size
+    expect(sliderPosition(5000, [5000, 5000])).toBe(SIZE_STEPS);
+  });
+
+  it("tells which models pass and how many", () => {
+    const pts = [{ params: 900 }, { params: 100_000 }, { params: 100_001 }];
+    expect(withinLimit(100_000, 100_000)).toBe(true);
+    expect(withinLimit(100_001, 100_000)).toBe(false);
+    expect(withinLimit(1e9, null)).toBe(true);
+    expect(countWithin(pts, 100_000)).toBe(2);
+    expect(countWithin(pts, null)).toBe(3);
+  });
+
+  it("labels the limit", () => {
+    expect(limitText(100_000)).toBe("≤ 100k params");
+    expect(limitText(1_500)).toBe("≤ 1.5k params");
+    expect(limitText(2_400_000)).toBe("≤ 2.4M params");
+    expect(limitText(950)).toBe("≤ 950 params");
+    expect(limitText(null)).toBe("any size");
+  });
+});
+
+describe("focus classes", () => {
+  it("focuses on a clicked class alone, and adds or removes classes with shift", () => {
+    expect(nextFocus([], "cat", false)).toEqual(["cat"]);
+    expect(nextFocus(["cat", "bird"], "dog", false)).toEqual(["dog"]);
+    expect(nextFocus(["cat", "bird"], "cat", false)).toEqual(["cat"]);
+    expect(nextFocus(["cat"], "cat", false)).toEqual([]);
+    expect(nextFocus(["cat"], "bird", true)).toEqual(["cat", "bird"]);
+    expect(nextFocus(["cat", "bird"], "cat", true)).toEqual(["bird"]);
+    expect(nextFocus([], "cat", true)).toEqual(["cat"]);
+  });
+  it("ranks by focus accuracy from two classes on", () => {
+    expect(rankingFocus([])).toEqual([]);
+    expect(rankingFocus(["cat"])).toEqual([]);
+    expect(rankingFocus(["cat", "bird"])).toEqual(["cat", "bird"]);
+    expect(focusLabel(["cat", "bird"])).toBe("focus accuracy (cat, bird)");
+  });
+  it("scores by focus accuracy when focused and validation accuracy otherwise", () => {
+    const m = model(1, { val_accuracy: 0.6, focus_accuracy: 0.935 });
+    expect(score(m, false)).toBe(0.6);
+    expect(score(m, true)).toBe(0.935);
+    expect(score(model(2), true)).toBeNull();
+    expect(scoreText(m, true)).toBe("93.5%");
+    expect(scoreText(m, false)).toBe("60.0%");
+  });
+  it("says to retrain a model whose run kept no class probabilities, never a made-up value", () => {
+    const old = model(1, { val_accuracy: 0.6, retrain_to_focus: true });
+    expect(score(old, true)).toBeNull();
+    expect(scoreText(old, true)).toBe("retrain to focus");
+    expect(scoreText(old, false)).toBe("60.0%");
+    expect(scoreText(model(2, { val_accuracy: null }), true, "queued")).toBe("queued");
   });
 });

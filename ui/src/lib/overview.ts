@@ -1,6 +1,8 @@
 // Pure geometry and encodings of the Model Overview (spec §7): colour and radius scales, the
 // view transform, hit testing and brushing. Positions, accuracies and parameter counts come
 // from Rust; this maps them to pixels.
+import type { ModelView } from "./api";
+import { formatAccuracy } from "./format";
 
 /** One model on the map. */
 export interface OverviewPoint {
@@ -11,6 +13,10 @@ export interface OverviewPoint {
   /** The value that sets darkness (overall or one class's accuracy); null while untrained. */
   value: number | null;
   params: number;
+  /** Screening stopped it at a rung: drawn as a ring in its shade rather than a filled disc. */
+  screened?: boolean;
+  /** The model it was generated from (hovering shows the lineage), if any. */
+  parent?: number | null;
 }
 
 /** REMAP's four grey stops, light (low accuracy) to dark (high accuracy). */
@@ -262,4 +268,119 @@ export function offscreenSide(px: number, py: number, width: number, height: num
   if (py < 0) return "top";
   if (py > height) return "bottom";
   return null;
+}
+
+/** A model's family on the map, as indices into the points: itself, its parent (-1 if not shown) and its children. */
+export interface Lineage {
+  self: number;
+  parent: number;
+  children: number[];
+}
+
+/** The family of model `id` among the points, or null when it is not shown or has no relative on the map. */
+export function lineage(points: OverviewPoint[], id: number): Lineage | null {
+  const self = points.findIndex((p) => p.id === id);
+  if (self < 0) return null;
+  const parentId = points[self].parent ?? null;
+  let parent = -1;
+  const children: number[] = [];
+  for (let i = 0; i < points.length; i++) {
+    if (i === self) continue;
+    if (points[i].parent === id) children.push(i);
+    if (points[i].id === parentId) parent = i;
+  }
+  return parent < 0 && !children.length ? null : { self, parent, children };
+}
+
+// The size filter (spec §9.3): a "max parameters" slider on a log scale over the models' range.
+
+/** Positions of the size slider; the last one means no limit. */
+export const SIZE_STEPS = 1000;
+
+/** Smallest and largest parameter count of the points, or null when there are none. */
+export function paramRange(points: { params: number }[]): [number, number] | null {
+  if (!points.length) return null;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const p of points) [lo, hi] = [Math.min(lo, p.params), Math.max(hi, p.params)];
+  return [lo, hi];
+}
+
+/** `v` rounded to two significant digits (limits read as 12k, 1.5M rather than 12,346). */
+function roundTwo(v: number): number {
+  const unit = 10 ** Math.max(0, Math.floor(Math.log10(Math.max(1, v))) - 1);
+  return Math.round(v / unit) * unit;
+}
+
+/** The parameter limit at slider position `pos`: log scale from `lo` (position 0) to `hi`; the last position is no limit. */
+export function sliderLimit(pos: number, [lo, hi]: [number, number]): number | null {
+  if (pos >= SIZE_STEPS) return null;
+  if (pos <= 0) return lo;
+  const [a, b] = [Math.log(Math.max(1, lo)), Math.log(Math.max(1, hi))];
+  return roundTwo(Math.exp(a + ((b - a) * pos) / SIZE_STEPS));
+}
+
+/** The slider position showing `limit` (no limit, or one above the range: the last). */
+export function sliderPosition(limit: number | null, [lo, hi]: [number, number]): number {
+  if (limit === null || limit >= hi) return SIZE_STEPS;
+  if (limit <= lo) return 0;
+  const [a, b] = [Math.log(Math.max(1, lo)), Math.log(Math.max(1, hi))];
+  return Math.min(SIZE_STEPS - 1, Math.round((SIZE_STEPS * (Math.log(limit) - a)) / (b - a)));
+}
+
+/** Whether a model of `params` parameters passes the limit (null: no limit). */
+export function withinLimit(params: number, limit: number | null): boolean {
+  return limit === null || params <= limit;
+}
+
+/** How many of the points pass the limit. */
+export function countWithin(points: { params: number }[], limit: number | null): number {
+  return limit === null ? points.length : points.filter((p) => p.params <= limit).length;
+}
+
+/** The limit as its label: "≤ 100k params", or "any size". */
+export function limitText(limit: number | null): string {
+  if (limit === null) return "any size";
+  const n = limit < 1000 ? String(limit) : limit < 1e6 ? `${+(limit / 1000).toFixed(1)}k` : `${+(limit / 1e6).toFixed(1)}M`;
+  return `≤ ${n} params`;
+}
+
+// Focus classes (spec §9.3). Rust computes each model's focus accuracy, the size view and the
+// Pareto front for the focus; the UI only chooses which accuracy to show and rank by.
+
+/**
+ * The fewest focus classes that rank by focus accuracy: over one class the arg-max is always
+ * right (every model scores 100 %), so a one-class focus shades by that class's accuracy instead.
+ */
+export const MIN_FOCUS = 2;
+
+/** The classes the overview is fetched and ranked with: the focus, once it has two or more. */
+export function rankingFocus(focus: string[]): string[] {
+  return focus.length >= MIN_FOCUS ? focus : [];
+}
+
+/** The focus after a click on class `name`: shift (`add`) adds or removes it; a plain click makes it the only one, or clears it when it already is. */
+export function nextFocus(focus: string[], name: string, add: boolean): string[] {
+  if (add) return focus.includes(name) ? focus.filter((c) => c !== name) : [...focus, name];
+  return focus.length === 1 && focus[0] === name ? [] : [name];
+}
+
+/**
+ * What ranks and shades a model: its focus accuracy when `focused` (null when unknown: untrained,
+ * or trained before runs kept class probabilities), else its validation accuracy.
+ */
+export function score(m: Pick<ModelView, "val_accuracy" | "focus_accuracy">, focused: boolean): number | null {
+  return focused ? m.focus_accuracy : m.val_accuracy;
+}
+
+/** A model's score as text: "93.5%", "retrain to focus", or `missing` when it has none. */
+export function scoreText(m: Pick<ModelView, "val_accuracy" | "focus_accuracy" | "retrain_to_focus">, focused: boolean, missing = "–"): string {
+  if (focused && m.retrain_to_focus) return "retrain to focus";
+  const v = score(m, focused);
+  return v === null ? missing : formatAccuracy(v);
+}
+
+/** "focus accuracy (cat, bird)". */
+export function focusLabel(focus: string[]): string {
+  return `focus accuracy (${focus.join(", ")})`;
 }

@@ -24,6 +24,22 @@ describe("viewPoints", () => {
   });
 });
 
+describe("viewPoints under focus classes", () => {
+  const models = [model(1, { focus_accuracy: 0.9 }), model(2, { focus_accuracy: 0.7 }), model(3, { retrain_to_focus: true })];
+  it("shades by focus accuracy, a model to retrain to focus unranked, and a hovered class still by its accuracy", () => {
+    const ov = overview(models, { focus: ["face", "nose"] });
+    expect(viewPoints(ov, "prediction", null).map((p) => p.value)).toEqual([0.9, 0.7, null]);
+    expect(viewPoints(ov, "prediction", 1).map((p) => p.value)).toEqual([0.5, 0.5, 0.5]);
+    expect(viewPoints(overview(models), "prediction", null).map((p) => p.value)).toEqual([0.51, 0.52, 0.53]);
+  });
+  it("sorts the drawer by focus accuracy when focused, retrain-to-focus models last", () => {
+    const ms = [model(1, { val_accuracy: 0.9, focus_accuracy: 0.6 }), model(2, { val_accuracy: 0.8, retrain_to_focus: true }), model(3, { val_accuracy: 0.7, focus_accuracy: 0.95 })];
+    expect(sortModels(ms, "accuracy", "desc", true).map((m) => m.id)).toEqual([3, 1, 2]);
+    expect(sortModels(ms, "accuracy", "asc", true).map((m) => m.id)).toEqual([1, 3, 2]);
+    expect(sortModels(ms, "accuracy", "desc").map((m) => m.id)).toEqual([1, 2, 3]);
+  });
+});
+
 describe("axis ticks", () => {
   it("puts log ticks on decades, and on 2× and 5× for short ranges", () => {
     expect(axisTicks(2.5, 6.1, true)).toEqual([3, 4, 5, 6]);
@@ -91,7 +107,7 @@ describe("queue progress", () => {
     expect(formatDuration(null)).toBe("–");
   });
   it("says how far the preprocessing stage is", () => {
-    expect(trainingProgressText(session({ models: 3, trained: 1, finished: 1, pending: 2 }))).toBe("Training 2 of 3 models…");
+    expect(trainingProgressText(session({ models: 3, trained: 1, finished: 1, pending: 2 }))).toBe("Training: 1 of 3 models trained…");
     expect(trainingProgressText(session({ models: 1, trained: 1, finished: 1, pending: 0 }))).toBeNull();
     expect(trainingProgressText(session({ models: 0, trained: 0, finished: 0, pending: 0 }))).toBe("Sampling models…");
   });

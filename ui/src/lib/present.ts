@@ -2,7 +2,7 @@
 // colours, text and files. Nothing here computes a model fact (accuracies, parameter counts,
 // layouts, fronts and comparisons all arrive from `api`).
 import type { JobStatus, ModelView, Overview, QueueEvent, QueueJob, SessionInfo } from "./api";
-import type { OverviewPoint } from "./overview";
+import { score, type OverviewPoint } from "./overview";
 import { formatAccuracy, formatParams } from "./format";
 
 export type ViewId = "prediction" | "structure" | "size";
@@ -18,25 +18,30 @@ export function isTrained(m: ModelView): boolean {
   return m.val_accuracy !== null;
 }
 
-/** The value that sets a model's darkness: its accuracy on `classIndex`, or overall accuracy. */
-export function shadeValue(m: ModelView, classIndex: number | null): number | null {
-  if (classIndex === null) return m.val_accuracy;
+/**
+ * The value that sets a model's darkness: its accuracy on `classIndex`, else its score (focus
+ * accuracy when `focused`, null for a model to retrain to focus; else validation accuracy).
+ */
+export function shadeValue(m: ModelView, classIndex: number | null, focused = false): number | null {
+  if (classIndex === null) return score(m, focused);
   return m.per_class_accuracy?.[classIndex] ?? null;
 }
 
 /**
- * The points of one view, at Rust's coordinates: MDS maps, or x = validation accuracy and
- * y = log₁₀(parameters) for the size view. Untrained models are left out.
+ * The points of one view, at Rust's coordinates: MDS maps, or x = validation (or focus) accuracy
+ * and y = log₁₀(parameters) for the size view. Untrained models are left out; under a focus,
+ * models without a focus accuracy are drawn unranked (value null).
  */
 export function viewPoints(ov: Overview, view: ViewId, classIndex: number | null): OverviewPoint[] {
   const byId = new Map(ov.models.map((m) => [m.id, m]));
+  const focused = ov.focus.length > 0;
   const out: OverviewPoint[] = [];
   const layout = view === "prediction" ? ov.prediction : view === "structure" ? ov.structure : ov.size;
   layout.ids.forEach((id, i) => {
     const m = byId.get(id);
     const c = layout.coords[i];
     if (!m || !c || !isTrained(m)) return;
-    out.push({ id, x: c[0], y: c[1], value: shadeValue(m, classIndex), params: m.params });
+    out.push({ id, x: c[0], y: c[1], value: shadeValue(m, classIndex, focused), params: m.params, ...(m.screened ? { screened: true } : {}) });
   });
   return out;
 }
@@ -78,8 +83,8 @@ export function logTickLabel(e: number): string {
 export type SortKey = "id" | "snac" | "accuracy" | "params";
 export type SortDir = "asc" | "desc";
 
-/** Sorts drawer rows by a column; missing accuracies go last either way; ties by id. */
-export function sortModels(models: ModelView[], key: SortKey, dir: SortDir): ModelView[] {
+/** Sorts drawer rows by a column (accuracy: focus accuracy when `focused`); missing accuracies go last either way; ties by id. */
+export function sortModels(models: ModelView[], key: SortKey, dir: SortDir, focused = false): ModelView[] {
   const value = (m: ModelView): number | null => {
     switch (key) {
       case "id":
@@ -87,7 +92,7 @@ export function sortModels(models: ModelView[], key: SortKey, dir: SortDir): Mod
       case "snac":
         return m.snac.layers.length;
       case "accuracy":
-        return m.val_accuracy;
+        return score(m, focused);
       case "params":
         return m.params;
     }
@@ -227,14 +232,64 @@ export function formatDuration(seconds: number | null | undefined): string {
   return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
 }
 
-export const FINISHED: JobStatus[] = ["done", "failed", "diverged", "cancelled"];
+export const FINISHED: JobStatus[] = ["done", "screened", "failed", "diverged", "cancelled"];
 
-/** "Training 3 of 50 models…" while models wait or train (counts from Rust); null when there
- * is nothing to say. */
+/** "Training: 3 of 50 models trained…" while models wait or train (counts from Rust; several
+ * may train at once); null when there is nothing to say. */
 export function trainingProgressText(s: SessionInfo): string | null {
   if (!s.models) return "Sampling models…";
-  if (s.pending) return `Training ${Math.min(s.models, s.finished + 1)} of ${s.models} models…`;
+  if (s.pending) return `Training: ${s.finished} of ${s.models} models trained…`;
   return null;
+}
+
+/** "12 trained (8 screened)", or "12 trained" when screening stopped none. */
+export function trainedText(s: Pick<SessionInfo, "trained" | "screened">): string {
+  return s.screened ? `${s.trained} trained (${s.screened} screened)` : `${s.trained} trained`;
+}
+
+/** The overview's count: "5 of 9 models trained (3 screened)". */
+export function trainedOfText(s: Pick<SessionInfo, "trained" | "screened" | "models">): string {
+  return `${s.trained} of ${s.models} models trained${s.screened ? ` (${s.screened} screened)` : ""}`;
+}
+
+/** The tooltip's epochs of a model: "screened at 3/10 epochs" or "10 / 10". */
+export function epochsText(m: Pick<ModelView, "screened" | "epochs_done" | "epochs">): string {
+  return m.screened ? `screened at ${m.epochs_done}/${m.epochs} epochs` : `${m.epochs_done} / ${m.epochs}`;
+}
+
+/** The Inspector's training line: screened, or trained (part of) its epochs; null untrained. */
+export function trainedLine(m: Pick<ModelView, "screened" | "epochs_done" | "epochs" | "val_accuracy">): string | null {
+  if (m.screened) return `Trained ${m.epochs_done} of ${m.epochs} epochs — screening stopped it`;
+  if (m.val_accuracy === null || m.epochs_done <= 0) return null;
+  return `Trained ${m.epochs_done} of ${m.epochs} epochs`;
+}
+
+/** The ids of a selection whose models screening stopped (in the selection's order). */
+export function screenedIds(ids: number[], models: Map<number, Pick<ModelView, "screened">>): number[] {
+  return ids.filter((id) => models.get(id)?.screened === true);
+}
+
+/**
+ * The legend's ring entry for the screened models shown: "ring: screened — trained 1 or 3 of
+ * 10 epochs"; null when none is screened.
+ */
+export function screenedLegend(models: Pick<ModelView, "screened" | "epochs_done" | "epochs">[]): string | null {
+  const byTotal = new Map<number, Set<number>>();
+  for (const m of models) {
+    if (!m.screened) continue;
+    let done = byTotal.get(m.epochs);
+    if (!done) byTotal.set(m.epochs, (done = new Set()));
+    done.add(m.epochs_done);
+  }
+  if (!byTotal.size) return null;
+  const parts = [...byTotal.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([n, done]) => {
+      const k = [...done].sort((a, b) => a - b);
+      const list = k.length > 1 ? `${k.slice(0, -1).join(", ")} or ${k[k.length - 1]}` : `${k[0]}`;
+      return `${list} of ${n}`;
+    });
+  return `ring: screened — trained ${parts.join("; ")} epochs`;
 }
 
 /** A tooltip line for a model: accuracy, parameters. */
@@ -313,6 +368,17 @@ export type DatasetKind = "sketches" | "quickdraw" | "cifar10" | "mnist" | "fold
 export function datasetString(kind: DatasetKind, path: string): string {
   return kind === "sketches" ? "sketches" : `${kind}:${path.trim()}`;
 }
+
+/** How a new session screens its sampled and generated models (`NewSessionRequest.screening`). */
+export type ScreeningChoice = "halving" | "off";
+export const SCREENING_CHOICES: { id: ScreeningChoice; label: string; hint: string }[] = [
+  {
+    id: "halving",
+    label: "Successive halving (fast first map)",
+    hint: "Every model trains 1 epoch, the best third 3, the best third of those all epochs; the rest can be trained to the end later.",
+  },
+  { id: "off", label: "Off: train every model fully (REMAP's protocol)", hint: "Slower to the first map; every model trains all its epochs." },
+];
 
 /** "face, pear , nose" → ["face", "pear", "nose"]; empty → null (all classes). */
 export function parseClasses(text: string): string[] | null {

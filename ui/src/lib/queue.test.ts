@@ -3,7 +3,7 @@ import type { JobStatus, QueueJob } from "./api";
 import { dropIndex, estimate, historyRows, sparkPath, stepIndex } from "./queue";
 
 const job = (id: number, position: number, status: JobStatus = "queued", over: Partial<QueueJob> = {}): QueueJob => ({
-  id, model_id: id, position, status, epochs: 4, epochs_done: 0, progress: [], error: null, ...over,
+  id, model_id: id, position, status, epochs: 4, epochs_done: 0, rung: null, progress: [], error: null, ...over,
 });
 
 // running 1; queued 2, 3, 4, 5 in that order; done 6

@@ -32,7 +32,28 @@ export function stepIndex(jobs: QueueJob[], jobId: number, delta: number): numbe
 
 export const RETRYABLE: JobStatus[] = ["failed", "cancelled", "diverged"];
 export const CANCELLABLE: JobStatus[] = ["queued", "running"];
-export const STATUSES: JobStatus[] = ["running", "queued", "done", "failed", "diverged", "cancelled"];
+export const STATUSES: JobStatus[] = ["running", "queued", "done", "screened", "failed", "diverged", "cancelled"];
+
+/** What the Pause button does, said exactly (its tooltip). */
+export const PAUSE_TITLE =
+  "Pause: running jobs stop within one batch and go back to the queue; Resume continues them from their last finished epoch.";
+export const RESUME_TITLE = "Resume: paused jobs continue from their last finished epoch.";
+
+/** A job's status badge: "screened at 3/10" for a job screening stopped, else its status. */
+export function statusText(job: Pick<QueueJob, "status" | "epochs_done" | "epochs">): string {
+  return job.status === "screened" ? `screened at ${job.epochs_done}/${job.epochs}` : job.status;
+}
+
+/** "screening rung: 3 epochs" for a queued or running job that trains to a rung; else null. */
+export function rungText(job: Pick<QueueJob, "status" | "rung" | "epochs">): string | null {
+  if (job.rung === null || (job.status !== "queued" && job.status !== "running")) return null;
+  return `screening rung: ${job.rung} ${job.rung === 1 ? "epoch" : "epochs"}`;
+}
+
+/** Epochs the job trains to now: its rung, or all of them. */
+export function targetEpochs(job: Pick<QueueJob, "rung" | "epochs">): number {
+  return job.rung !== null ? Math.min(job.rung, job.epochs) : job.epochs;
+}
 
 /** History rows: jobs with one of `statuses` (all when empty), newest first. */
 export function historyRows(jobs: QueueJob[], statuses: JobStatus[]): QueueJob[] {
@@ -60,7 +81,9 @@ export function secondsPerEpoch(jobs: QueueJob[]): number | null {
 
 /** Time left for a job: the trainer's estimate while running, measured speed × epochs while queued. */
 export function estimate(job: QueueJob, live: LiveProgress | undefined, perEpoch: number | null): number | null {
-  if (job.status === "running") return live?.eta ?? (perEpoch !== null ? perEpoch * Math.max(0, job.epochs - job.epochs_done) : null);
-  if (job.status === "queued") return perEpoch !== null ? perEpoch * job.epochs : null;
+  // A job with a rung trains to the rung now (the queue knows no more of it yet).
+  const target = targetEpochs(job);
+  if (job.status === "running") return live?.eta ?? (perEpoch !== null ? perEpoch * Math.max(0, target - job.epochs_done) : null);
+  if (job.status === "queued") return perEpoch !== null ? perEpoch * Math.max(0, target - job.epochs_done) : null;
   return null;
 }

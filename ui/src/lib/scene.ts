@@ -2,7 +2,7 @@
 // labels, axis titles, the Pareto front, the circles with their fills, strokes and dashes, the
 // inspected model's mark), and two renderers draw it — onto the canvas, and as an SVG document
 // for the export — so the exported file is the picture on screen, not a second drawing of it.
-import { bounds, greyScale, radiusScale, toScreen, type OverviewPoint, type View } from "./overview";
+import { bounds, greyScale, lineage, radiusScale, toScreen, withinLimit, type OverviewPoint, type View } from "./overview";
 
 /** Axis titles and ticks of the accuracy-vs-size view. */
 export interface SceneAxes {
@@ -29,6 +29,8 @@ export interface SceneInput {
   /** Ids on the Pareto front, by increasing parameters. */
   front: number[];
   inspected: number | null;
+  /** The size filter: models with more parameters are faded (null or absent: no limit). */
+  maxParams?: number | null;
 }
 
 /** Circles sharing one style, as flat x, y, r triples (a handful of groups for 10,000 models). */
@@ -77,8 +79,24 @@ export const SCENE_STYLE = {
   fontSize: 11,
   front: { stroke: "#e66101", lineWidth: 1.5, dash: [5, 3] },
   point: { stroke: "rgba(60,60,60,0.55)", lineWidth: 0.8, untrainedDash: [2, 2] },
+  /**
+   * A screened model: a thick ring in its shade around a white centre, inside the thin outline
+   * every point has (so that a light shade stays visible on the white map).
+   */
+  screened: { centre: "#ffffff", ring: 1.6 },
   inspected: { fill: "#e66101", stroke: "#8c3a00", lineWidth: 2, grow: 1 },
+  /** Opacity of a model over the size limit. */
+  faded: 0.15,
+  /** The hovered model's lineage: links to its children, rings on its relatives, a veil over the rest. */
+  lineage: { link: "rgba(31,111,235,0.75)", linkWidth: 1, ring: "#1f6feb", ringWidth: 1.2, parentDash: [3, 2], veil: "rgba(255,255,255,0.45)" },
 } as const;
+
+/** A colour (#rrggbb, rgb() or rgba()) with its opacity multiplied by `alpha`. */
+export function withAlpha(colour: string, alpha: number): string {
+  const m = colour.match(/^rgba?\(([^)]+)\)$/);
+  const [r, g, b, a = 1] = m ? m[1].split(",").map(Number) : [1, 3, 5].map((i) => parseInt(colour.slice(i, i + 2), 16));
+  return `rgba(${r},${g},${b},${+(a * alpha).toFixed(3)})`;
+}
 
 /** Radius from log parameters over the models shown (3–7 px). */
 export function pointRadius(points: OverviewPoint[]): (params: number) => number {
@@ -100,6 +118,37 @@ export function inspectedMark(input: Pick<SceneInput, "points" | "xs" | "ys" | "
   if (i < 0) return null;
   const s = SCENE_STYLE.inspected;
   return { fill: s.fill, stroke: s.stroke, lineWidth: s.lineWidth, dash: [], circles: [input.xs[i], input.ys[i], radius(input.points[i].params) + s.grow] };
+}
+
+/** The group of one style, made on first use (groups are drawn in the order first used). */
+function group(groups: Map<string, CircleGroup>, key: string, style: Omit<CircleGroup, "circles">): CircleGroup {
+  let g = groups.get(key);
+  if (!g) groups.set(key, (g = { ...style, circles: [] }));
+  return g;
+}
+
+/** The shade and radius scales over the models shown. */
+function pointScales(points: OverviewPoint[]) {
+  const values = points.map((p) => p.value).filter((v): v is number => v !== null);
+  return { grey: greyScale(Math.min(...values), Math.max(...values)), radius: pointRadius(points) };
+}
+
+/** Adds one model's circles to the groups of its style (`faded`: over the size limit). */
+function addPoint(groups: Map<string, CircleGroup>, p: OverviewPoint, x: number, y: number, grey: (v: number) => string, radius: (params: number) => number, faded: boolean) {
+  const s = SCENE_STYLE.point;
+  const a = (c: string) => (faded ? withAlpha(c, SCENE_STYLE.faded) : c);
+  const tag = faded ? "faded:" : "";
+  // Shades in steps of 0.5 %: a few fills for 10,000 models, the same on screen and in files.
+  const fill = p.value === null ? null : grey(Math.round(p.value * 200) / 200);
+  const r = radius(p.params);
+  if (p.screened && fill !== null) {
+    // Hollow: the outline at the point's radius, the ring in its shade just inside it.
+    const ring = SCENE_STYLE.screened.ring;
+    group(groups, `${tag}screened-outline`, { fill: null, stroke: a(s.stroke), lineWidth: s.lineWidth, dash: [] }).circles.push(x, y, r);
+    group(groups, `${tag}screened:${fill}`, { fill: a(SCENE_STYLE.screened.centre), stroke: a(fill), lineWidth: ring, dash: [] }).circles.push(x, y, Math.max(1, r - s.lineWidth / 2 - ring / 2));
+    return;
+  }
+  group(groups, tag + (fill ?? "untrained"), { fill: fill && a(fill), stroke: a(s.stroke), lineWidth: s.lineWidth, dash: fill === null ? [...s.untrainedDash] : [] }).circles.push(x, y, r);
 }
 
 /** Every shape of the map for these points at these screen positions. */
@@ -132,24 +181,14 @@ export function buildScene(input: SceneInput): Scene {
     if (i !== undefined) front.push([xs[i], ys[i]]);
   }
 
-  const values = points.map((p) => p.value).filter((v): v is number => v !== null);
-  const grey = greyScale(Math.min(...values), Math.max(...values));
-  const radius = pointRadius(points);
-  const s = SCENE_STYLE.point;
+  const { grey, radius } = pointScales(points);
   const groups = new Map<string, CircleGroup>();
+  const faded = new Map<string, CircleGroup>();
   for (let i = 0; i < points.length; i++) {
     const [x, y] = [xs[i], ys[i]];
     if (!visible(x, y, width, height)) continue;
-    const v = points[i].value;
-    // Shades in steps of 0.5 %: a few fills for 10,000 models, the same on screen and in files.
-    const fill = v === null ? null : grey(Math.round(v * 200) / 200);
-    const key = fill ?? "untrained";
-    let g = groups.get(key);
-    if (!g) {
-      g = { fill, stroke: s.stroke, lineWidth: s.lineWidth, dash: fill === null ? [...s.untrainedDash] : [], circles: [] };
-      groups.set(key, g);
-    }
-    g.circles.push(x, y, radius(points[i].params));
+    const over = !withinLimit(points[i].params, input.maxParams ?? null);
+    addPoint(over ? faded : groups, points[i], x, y, grey, radius, over);
   }
   const mark = inspectedMark(input, radius);
   return {
@@ -158,15 +197,46 @@ export function buildScene(input: SceneInput): Scene {
     grid,
     labels,
     front: front.length > 1 ? front : [],
-    groups: [...groups.values()],
+    // Faded models underneath the others.
+    groups: [...faded.values(), ...groups.values()],
     inspected: mark && visible(mark.circles[0], mark.circles[1], width, height) ? mark : null,
   };
+}
+
+/** The hovered model's lineage, drawn over the map while the hover lasts. */
+export interface LineageOverlay {
+  /** Parent → hovered model, hovered model → each child. */
+  links: SceneLine[];
+  /** The family's circles in their own style, redrawn over the veil that dims the rest. */
+  groups: CircleGroup[];
+  /** Rings on the children (solid) and the parent (dashed). */
+  rings: CircleGroup[];
+}
+
+/** The overlay for hovering model `hovered`, or null when it has no parent or child on the map. */
+export function lineageOverlay(input: Pick<SceneInput, "points" | "xs" | "ys" | "maxParams">, hovered: number): LineageOverlay | null {
+  const { points, xs, ys } = input;
+  const family = lineage(points, hovered);
+  if (!family) return null;
+  const { self, parent, children } = family;
+  const style = SCENE_STYLE.lineage;
+  const link = (a: number, b: number): SceneLine => ({ x1: xs[a], y1: ys[a], x2: xs[b], y2: ys[b] });
+  const links = [...(parent >= 0 ? [link(parent, self)] : []), ...children.map((c) => link(self, c))];
+  const { grey, radius } = pointScales(points);
+  const groups = new Map<string, CircleGroup>();
+  const members = parent >= 0 ? [parent, self, ...children] : [self, ...children];
+  for (const i of members) addPoint(groups, points[i], xs[i], ys[i], grey, radius, !withinLimit(points[i].params, input.maxParams ?? null));
+  const ring = (i: number) => [xs[i], ys[i], radius(points[i].params) + 2];
+  const rings: CircleGroup[] = [];
+  if (children.length) rings.push({ fill: null, stroke: style.ring, lineWidth: style.ringWidth, dash: [], circles: children.flatMap(ring) });
+  if (parent >= 0) rings.push({ fill: null, stroke: style.ring, lineWidth: style.ringWidth, dash: [...style.parentDash], circles: ring(parent) });
+  return { links, groups: [...groups.values()], rings };
 }
 
 /** What the canvas renderer needs of a 2-D context (a recording stand-in in tests). */
 export type SceneContext = Pick<
   CanvasRenderingContext2D,
-  "save" | "restore" | "beginPath" | "moveTo" | "lineTo" | "arc" | "stroke" | "fill" | "fillText" | "setLineDash" | "translate" | "rotate"
+  "save" | "restore" | "beginPath" | "moveTo" | "lineTo" | "arc" | "stroke" | "fill" | "fillText" | "fillRect" | "setLineDash" | "translate" | "rotate"
 > & { strokeStyle: unknown; fillStyle: unknown; lineWidth: number; font: string; textAlign: CanvasTextAlign };
 
 /** Draws circles of one style, shifted by (dx, dy). */
@@ -186,6 +256,24 @@ export function drawGroup(ctx: SceneContext, g: CircleGroup, dx = 0, dy = 0): vo
   ctx.setLineDash(g.dash);
   ctx.stroke();
   ctx.setLineDash([]);
+}
+
+/** Dims the map under a veil, then draws the lineage's links, its models and their rings over it. */
+export function drawLineage(ctx: SceneContext, overlay: LineageOverlay, width: number, height: number): void {
+  const style = SCENE_STYLE.lineage;
+  ctx.save();
+  ctx.fillStyle = style.veil;
+  ctx.fillRect(0, 0, width, height);
+  ctx.strokeStyle = style.link;
+  ctx.lineWidth = style.linkWidth;
+  for (const l of overlay.links) {
+    ctx.beginPath();
+    ctx.moveTo(l.x1, l.y1);
+    ctx.lineTo(l.x2, l.y2);
+    ctx.stroke();
+  }
+  ctx.restore();
+  for (const g of [...overlay.groups, ...overlay.rings]) drawGroup(ctx, g);
 }
 
 /** Draws the scene onto a canvas; `withInspected: false` leaves the mark for an overlay. */

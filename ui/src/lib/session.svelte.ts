@@ -1,7 +1,9 @@
 // The app's state as one runes object: the open session and its Overview, the drawer, the
-// inspected model, the selected class, the current view, live queue progress and errors.
+// inspected model, the selected class and focus classes, the current view, live queue progress
+// and errors.
 // Every api call goes through `call`, which shows failures in the error bar with their reason.
 import { api, type ModelView, type NewSessionRequest, type Overview, type QueueEvent, type QueueJob, type SessionInfo } from "./api";
+import { MIN_FOCUS, nextFocus, rankingFocus } from "./overview";
 import { FINISHED, applyProgress, errorText, queueAhead, type LiveProgress, type ViewId } from "./present";
 import { BATCH_NOTIFY, batchText, notify } from "./notify";
 import { TEST_HOOKS } from "./testhooks";
@@ -23,10 +25,20 @@ export class RemapState {
   overview = $state<Overview | null>(null);
   drawer = $state<number[]>([]);
   inspected = $state<number | null>(null);
+  /**
+   * The model the user chose to inspect (a click on the map, a drawer row, the Queue). A hovered
+   * drawer row is `inspected` only while hovered; the Generate tab acts on this one.
+   */
+  chosen = $state<number | null>(null);
+  /** The models of the last brush or lasso on the overview (also added to the drawer). */
+  brushed = $state<number[]>([]);
   /** A class under the mouse in the Data Selector (wins over the sticky one while hovered). */
   hoveredClass = $state<number | null>(null);
-  /** A class clicked in the Data Selector; stays until clicked again. */
-  stickyClass = $state<number | null>(null);
+  /**
+   * The focus classes chosen in the Data Selector (spec §9.3), in the order chosen. From two
+   * classes on the overview ranks by their focus accuracy; a one-class focus is the sticky class.
+   */
+  focus = $state<string[]>([]);
   view = $state<ViewId>("prediction");
   errors = $state<AppError[]>([]);
   live = $state<Record<number, LiveProgress>>({});
@@ -48,9 +60,15 @@ export class RemapState {
   /** True until the first `lastSession` answer (the welcome state waits for it). */
   starting = $state(true);
 
-  selectedClass = $derived(this.hoveredClass ?? this.stickyClass);
   modelsById = $derived(new Map<number, ModelView>((this.overview?.models ?? []).map((m) => [m.id, m])));
   classes = $derived(this.overview?.session.classes ?? this.session?.classes ?? []);
+  /** A one-class focus: that class shades the overview by its accuracy (hover wins over it). */
+  stickyClass = $derived(this.focus.length === 1 && this.classes.includes(this.focus[0]) ? this.classes.indexOf(this.focus[0]) : null);
+  selectedClass = $derived(this.hoveredClass ?? this.stickyClass);
+  /** The focus the overview is fetched with (none below two classes). */
+  rankFocus = $derived(rankingFocus(this.focus));
+  /** The focus the shown overview was computed for (Rust echoes it): what the panels rank by. */
+  shownFocus = $derived(this.overview?.focus ?? []);
 
   private nextError = 1;
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
@@ -130,9 +148,10 @@ export class RemapState {
     this.sessions = [];
     this.overview = null;
     this.drawer = [];
-    this.inspected = null;
+    this.inspect(null);
+    this.brushed = [];
     this.hoveredClass = null;
-    this.stickyClass = null;
+    this.focus = [];
     this.view = "prediction";
     this.errors = [];
     this.live = {};
@@ -153,9 +172,10 @@ export class RemapState {
     this.session = info;
     this.overview = null;
     this.drawer = [];
-    this.inspected = null;
+    this.inspect(null);
+    this.brushed = [];
     this.hoveredClass = null;
-    this.stickyClass = null;
+    this.focus = [];
     this.live = {};
     this.jobs = [];
     this.jobsLoaded = false;
@@ -194,8 +214,10 @@ export class RemapState {
       this.session = null;
       this.overview = null;
       this.drawer = [];
-      this.inspected = null;
-      this.hoveredClass = this.stickyClass = null;
+      this.inspect(null);
+      this.brushed = [];
+      this.hoveredClass = null;
+      this.focus = [];
       this.live = {};
       this.jobs = [];
       this.jobsLoaded = false;
@@ -212,8 +234,9 @@ export class RemapState {
     const id = this.session?.id;
     if (id === undefined) return;
     const [overviewLoad, queueLoad] = [++this.overviewLoads, ++this.queueLoads];
+    const focus = [...this.rankFocus];
     const [ov, jobs] = await Promise.all([
-      this.call("Cannot load the model overview", () => api.overview(id)),
+      this.call("Cannot load the model overview", () => api.overview(id, focus)),
       this.call("Cannot load the queue", () => api.queue(id)),
     ]);
     if (this.session?.id !== id) return;
@@ -269,8 +292,34 @@ export class RemapState {
     if (ok) this.drawer = this.drawer.filter((d) => d !== id);
   }
 
+  /** A brush or lasso on the map: remember the set (for its actions) and keep it in the drawer. */
+  async brush(ids: number[]) {
+    this.brushed = ids;
+    await this.addToDrawer(ids);
+  }
+
+  /**
+   * Queues screened models to train to the end (next in the queue, from their checkpoint), then
+   * reloads the overview and the queue; resolves to how many were queued (undefined on error).
+   */
+  async trainToEnd(ids: number[]): Promise<number | undefined> {
+    if (!ids.length) return 0;
+    const what = ids.length === 1 ? `Cannot train #${ids[0]} to the end` : `Cannot train ${ids.length} screened models to the end`;
+    const queued = await this.call(what, () => api.trainToEnd(ids));
+    if (queued === undefined) return undefined;
+    this.toast(queued === 0 ? "No screened model to train to the end." : `${queued} screened model${queued === 1 ? "" : "s"} queued to train to the end, next in the queue.`);
+    this.queueVersion++;
+    await this.refresh();
+    return queued;
+  }
+
   inspect(id: number | null) {
-    this.inspected = id;
+    this.inspected = this.chosen = id;
+  }
+
+  /** A drawer row under the mouse is inspected while hovered; null goes back to the chosen model. */
+  preview(id: number | null) {
+    this.inspected = id ?? this.chosen;
   }
 
   /** A click on the map: keep the model in the drawer and inspect it. */
@@ -279,9 +328,31 @@ export class RemapState {
     if (!this.drawer.includes(id)) await this.addToDrawer([id]);
   }
 
-  /** Click on a class card: make it sticky, or clear it when it already is. */
-  toggleClass(index: number) {
-    this.stickyClass = this.stickyClass === index ? null : index;
+  /** Sets the focus classes; the overview is fetched again when what it ranks by changes. */
+  async setFocus(names: string[]) {
+    const before = this.rankFocus.join("\n");
+    this.focus = [...new Set(names)];
+    if (this.rankFocus.join("\n") !== before) await this.refresh();
+  }
+
+  /** A click on a class card focuses on it alone (or clears it); shift-click adds or removes it. */
+  clickClass(name: string, add: boolean) {
+    return this.setFocus(nextFocus(this.focus, name, add));
+  }
+
+  /**
+   * "New session on these classes": a session of the data set restricted to the focus, seeded
+   * with the architectures of the drawer's models; opens it. True when Rust created it.
+   */
+  async sessionOnFocus(): Promise<boolean> {
+    const id = this.session?.id;
+    const [classes, models] = [[...this.focus], [...this.drawer]];
+    if (id === undefined || classes.length < MIN_FOCUS || !models.length) return false;
+    const info = await this.call(`Cannot start a session on ${classes.join(", ")}`, () => api.sessionOnClasses(id, classes, models));
+    if (!info) return false;
+    await this.open(info);
+    void this.loadSessions();
+    return true;
   }
 
   hoverClass(index: number | null) {
@@ -336,6 +407,16 @@ export class RemapState {
       this.queueTimer = null;
       void this.reloadQueue();
     }, REFRESH_MS);
+  }
+
+  /** Sets (or with null lifts) the open session's parameter budget; true when Rust took it. */
+  async setBudget(budget: number | null): Promise<boolean> {
+    const id = this.session?.id;
+    if (id === undefined) return false;
+    const info = await this.call("Cannot set the parameter budget", () => api.setBudget(id, budget));
+    if (!info) return false;
+    if (this.session?.id === id) this.session = info;
+    return true;
   }
 }
 

@@ -75,15 +75,62 @@ describe("RemapState", () => {
     expect(state.drawer).toEqual([2, 1]);
   });
 
-  it("makes a class sticky on click and lets hover win while it lasts", () => {
-    state.toggleClass(1);
+  it("makes a one-class focus the sticky class and lets hover win while it lasts", async () => {
+    await state.start();
+    await state.clickClass("pear", false);
+    expect(state.focus).toEqual(["pear"]);
     expect(state.selectedClass).toBe(1);
     state.hoverClass(2);
     expect(state.selectedClass).toBe(2);
     state.hoverClass(null);
     expect(state.selectedClass).toBe(1);
-    state.toggleClass(1);
+    await state.clickClass("pear", false);
+    expect(state.focus).toEqual([]);
     expect(state.selectedClass).toBeNull();
+  });
+
+  it("fetches the overview with the focus from two classes on, and clears it with the session", async () => {
+    await state.start();
+    const calls = () => callsOf("overview").map((c) => c.focus);
+    expect(calls()).toEqual([[]]);
+    await state.clickClass("face", false);
+    expect(calls()).toEqual([[]]); // one class shades; nothing to rank
+    await state.clickClass("nose", true);
+    expect(state.focus).toEqual(["face", "nose"]);
+    expect(state.selectedClass).toBeNull();
+    expect(calls()).toEqual([[], ["face", "nose"]]);
+    await state.clickClass("face", true);
+    expect(calls()).toEqual([[], ["face", "nose"], []]);
+    await state.setFocus(["pear", "nose"]);
+    await state.refresh(); // later reloads keep the focus
+    expect(calls().slice(-2)).toEqual([["pear", "nose"], ["pear", "nose"]]);
+    await state.open(session({ id: 2 }));
+    expect(state.focus).toEqual([]);
+    expect(calls().at(-1)).toEqual([]);
+  });
+
+  it("starts a session on the focus classes from the drawer's models and opens it", async () => {
+    await state.start();
+    await state.setFocus(["face", "nose"]);
+    handlers.session_on_classes = () => session({ id: 7, name: "Sketches · face, nose", classes: ["face", "nose"] });
+    handlers.sessions = () => [];
+    handlers.overview = () => overview([], { session: session({ id: 7 }) });
+    expect(await state.sessionOnFocus()).toBe(true);
+    expect(callsOf("session_on_classes")).toEqual([{ sessionId: 1, classes: ["face", "nose"], models: [2] }]);
+    expect(state.session?.id).toBe(7);
+    expect(state.focus).toEqual([]);
+    expect(callsOf("overview").at(-1)).toEqual({ sessionId: 7, focus: [] });
+  });
+
+  it("reports a failed new session on the focus classes and stays", async () => {
+    await state.start();
+    await state.setFocus(["face", "nose"]);
+    handlers.session_on_classes = () => {
+      throw "unknown class `nose`";
+    };
+    expect(await state.sessionOnFocus()).toBe(false);
+    expect(state.errors.map((e) => e.message)).toEqual(["Cannot start a session on face, nose: unknown class `nose`"]);
+    expect(state.session?.id).toBe(1);
   });
 
   it("closes a deleted open session", async () => {
@@ -101,7 +148,7 @@ describe("overview and queue agree", () => {
   // Two of six models trained; then all six finish. The overview (maps, counts) is slow to
   // compute, the queue quick to read: applied apart, the Queue tab said "6 done" while the
   // overview said "2 of 6 models trained".
-  const job = (id: number, status: string) => ({ id, model_id: id, position: id, status, epochs: 1, epochs_done: 1, progress: [], error: null });
+  const job = (id: number, status: string) => ({ id, model_id: id, position: id, status, epochs: 1, epochs_done: 1, rung: null, progress: [], error: null });
   const before = () => overview([1, 2, 3, 4, 5, 6].map((i) => model(i, i <= 2 ? {} : { status: "queued", val_accuracy: null })));
   const after = () => overview([1, 2, 3, 4, 5, 6].map((i) => model(i)));
   const done = (jobs: { status: string }[]) => jobs.filter((j) => j.status === "done").length;

@@ -163,13 +163,57 @@ describe("Handcrafted editor", () => {
   });
 });
 
+describe("Handcrafted editor and the parameter budget", () => {
+  const budgetOf = () => callsOf("check_architecture").at(-1)?.budget;
+  const checked = ({ budget }: { budget: number | null }) => ({
+    valid: true, params: 120000, hash: "x", summary: "ok", layers: [{ type: "head", output: [3], params: 650 }],
+    over_budget: budget !== null && budget < 120000 ? 120000 - budget : null,
+    budget_note: budget !== null && budget < 120000 ? `120,000 parameters: over the budget of ${budget.toLocaleString()} by ${(120000 - budget).toLocaleString()}` : null,
+  });
+
+  it("checks against the session's budget, or the form's when set, and warns when over it", async () => {
+    await openInspected();
+    remap.session = session({ budget: 100000 });
+    handlers.check_architecture = checked;
+    handlers.queue_handcrafted = () => 42;
+    const { container } = render(GenerateModels);
+    await fireEvent.click(container.querySelector("#gen-mode-variations")!);
+    await fireEvent.input(container.querySelector("#vary-budget")!, { target: { value: "" } });
+    await fireEvent.click(container.querySelector("#gen-mode-handcrafted")!);
+    await fireEvent.click(container.querySelector("#hand-from-inspected")!);
+    const validation = () => container.querySelector("[data-testid=hand-validation]")!;
+    await waitFor(() => expect(container.querySelector("[data-testid=hand-budget]")).not.toBeNull());
+    expect(budgetOf()).toBe(100000);
+    expect(validation().getAttribute("data-over-budget")).toBe("true");
+    expect(container.querySelector("[data-testid=hand-budget]")!.textContent).toContain("Over budget: 120,000 parameters: over the budget of 100,000 by 20,000");
+    // A warning only: the model can still be queued.
+    expect((container.querySelector("#hand-train") as HTMLButtonElement).disabled).toBe(false);
+    await fireEvent.click(container.querySelector("#hand-train")!);
+    await waitFor(() => expect(callsOf("queue_handcrafted").length).toBe(1));
+
+    // The form's budget wins over the session's.
+    await fireEvent.click(container.querySelector("#gen-mode-variations")!);
+    await fireEvent.input(container.querySelector("#vary-budget")!, { target: { value: "200000" } });
+    await fireEvent.click(container.querySelector("#gen-mode-handcrafted")!);
+    await waitFor(() => expect(budgetOf()).toBe(200000));
+    await waitFor(() => expect(container.querySelector("[data-testid=hand-budget]")).toBeNull());
+    expect(validation().getAttribute("data-over-budget")).toBeNull();
+
+    // No budget anywhere: none is sent.
+    await fireEvent.click(container.querySelector("#gen-mode-variations")!);
+    await fireEvent.input(container.querySelector("#vary-budget")!, { target: { value: "" } });
+    remap.session = session({ budget: null });
+    await waitFor(() => expect(budgetOf()).toBeNull());
+  });
+});
+
 describe("Queue actions", () => {
   const jobs: QueueJob[] = [
-    { id: 10, model_id: 1, position: 1, status: "running", epochs: 4, epochs_done: 1, progress: [], error: null },
-    { id: 11, model_id: 1, position: 2, status: "queued", epochs: 4, epochs_done: 0, progress: [], error: null },
-    { id: 12, model_id: 1, position: 3, status: "queued", epochs: 4, epochs_done: 0, progress: [], error: null },
-    { id: 13, model_id: 1, position: 4, status: "queued", epochs: 4, epochs_done: 0, progress: [], error: null },
-    { id: 14, model_id: 1, position: 0, status: "failed", epochs: 4, epochs_done: 0, progress: [], error: "boom" },
+    { id: 10, model_id: 1, position: 1, status: "running", epochs: 4, epochs_done: 1, rung: null, progress: [], error: null },
+    { id: 11, model_id: 1, position: 2, status: "queued", epochs: 4, epochs_done: 0, rung: null, progress: [], error: null },
+    { id: 12, model_id: 1, position: 3, status: "queued", epochs: 4, epochs_done: 0, rung: null, progress: [], error: null },
+    { id: 13, model_id: 1, position: 4, status: "queued", epochs: 4, epochs_done: 0, rung: null, progress: [], error: null },
+    { id: 14, model_id: 1, position: 0, status: "failed", epochs: 4, epochs_done: 0, rung: null, progress: [], error: "boom" },
   ];
 
   it("drops a queued job before another at the right index, cancels, retries and pauses", async () => {

@@ -224,7 +224,7 @@ describe("Model Overview", () => {
     await openWith([model(1, { val_accuracy: null, status: "running" }), model(2, { val_accuracy: null, status: "queued" })]);
     render(ModelOverview);
     expect((await screen.findByTestId("overview-canvas")).getAttribute("data-point-count")).toBe("0");
-    expect(screen.getByText("Training 1 of 2 models…")).toBeTruthy();
+    expect(screen.getByText("Training: 0 of 2 models trained…")).toBeTruthy();
   });
 });
 
@@ -232,8 +232,8 @@ describe("Queue", () => {
   it("lists jobs in order with live progress of the running one", async () => {
     await openWith([model(1), model(2, { status: "running", val_accuracy: null })]);
     handlers.queue = () => [
-      { id: 12, model_id: 2, position: 2, status: "running", epochs: 4, epochs_done: 1, progress: [], error: null },
-      { id: 11, model_id: 1, position: 1, status: "done", epochs: 4, epochs_done: 4, progress: [], error: null },
+      { id: 12, model_id: 2, position: 2, status: "running", epochs: 4, epochs_done: 1, rung: null, progress: [], error: null },
+      { id: 11, model_id: 1, position: 1, status: "done", epochs: 4, epochs_done: 4, rung: null, progress: [], error: null },
     ];
     remap.onQueueEvent({ type: "batch", job_id: 12, epoch: 2, epochs: 4, batch: 5, batches: 10, eta_seconds: 95 });
     const { container } = render(Queue);
@@ -247,7 +247,7 @@ describe("Queue", () => {
   it("keeps the newest answer when overlapping reloads return out of order", async () => {
     // The overview already knows the job was cancelled (a queue answer ahead of it would wait).
     await openWith([model(1, { job: 12, status: "cancelled", val_accuracy: null })]);
-    const job = (status: string) => [{ id: 12, model_id: 1, position: 1, status, epochs: 4, epochs_done: 1, progress: [], error: null }];
+    const job = (status: string) => [{ id: 12, model_id: 1, position: 1, status, epochs: 4, epochs_done: 1, rung: null, progress: [], error: null }];
     const answers: ((jobs: unknown) => void)[] = [];
     handlers.queue = () => new Promise((resolve) => answers.push(resolve));
     const { container } = render(Queue);
@@ -262,7 +262,7 @@ describe("Queue", () => {
   });
 
   it("never says more jobs done than the overview has trained models (one reload for both)", async () => {
-    const job = (id: number, status: string) => ({ id, model_id: id, position: id, status, epochs: 1, epochs_done: 1, progress: [], error: null });
+    const job = (id: number, status: string) => ({ id, model_id: id, position: id, status, epochs: 1, epochs_done: 1, rung: null, progress: [], error: null });
     const ids = [1, 2, 3, 4, 5, 6];
     await openWith(ids.map((i) => model(i, i <= 2 ? {} : { status: "queued", val_accuracy: null })));
     handlers.queue = () => ids.map((i) => job(i, i <= 2 ? "done" : "queued"));
