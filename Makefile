@@ -38,11 +38,14 @@ lint:
 test-ui:
 	npm --prefix ui test
 
-## Every Rust test; the persistence tests run against SQLite and a throw-away PostgreSQL, and
-## src-tauri/tests/e2e.rs drives the real app under Xvfb (tests/e2e, screenshots in out/e2e/).
+## Every Rust test; the persistence tests run against SQLite and a throw-away PostgreSQL, the
+## scale-out tests submit workers to a throw-away single-node Slurm, and src-tauri/tests/e2e.rs
+## drives the real app under Xvfb (tests/e2e, screenshots in out/e2e/).
 test-rust:
-	url=$$(scripts/postgres.sh start); trap 'scripts/postgres.sh stop >/dev/null' EXIT; \
-	  REMAP_TEST_POSTGRES_URL=$$url cargo test --workspace
+	url=$$(scripts/postgres.sh start); \
+	  trap 'scripts/postgres.sh stop >/dev/null; scripts/slurm.sh stop >/dev/null' EXIT; \
+	  eval "$$(scripts/slurm.sh start)"; \
+	  REMAP_TEST_POSTGRES_URL=$$url REMAP_TEST_SLURM=1 cargo test --workspace
 
 ## The Debian package: a release build of the app and the `remap` CLI, bundled by the Tauri CLI
 ## (npm's @tauri-apps/cli, installed by setup) into out/package/remap_<version>_amd64.deb.

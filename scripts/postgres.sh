@@ -3,6 +3,7 @@
 #
 #   scripts/postgres.sh start   # idempotent; prints the URL for REMAP_TEST_POSTGRES_URL
 #   scripts/postgres.sh stop    # stops it and deletes its data directory
+#   scripts/postgres.sh halt    # stops it, keeping its data (`start` brings it back)
 #   scripts/postgres.sh url     # prints the URL
 #
 # Listens only on 127.0.0.1:$REMAP_PG_PORT (default 54329) with trust authentication, data
@@ -74,10 +75,17 @@ stop() {
     rm -rf "$BASE"
 }
 
+halt() {
+    if running; then
+        as_owner "$BIN/pg_ctl" -D "$DATA" -m fast -w stop >/dev/null
+    fi
+}
+
 BIN="$(bindir)"
 case "${1:-}" in
     start) start ;;
     stop) stop ;;
+    halt) halt ;;
     url) echo "$URL" ;;
-    *) echo "usage: $0 start|stop|url" >&2; exit 2 ;;
+    *) echo "usage: $0 start|stop|halt|url" >&2; exit 2 ;;
 esac

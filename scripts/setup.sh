@@ -6,13 +6,15 @@ cd "$(dirname "$0")/.."
 
 # System packages: WebKitGTK/GTK for the Tauri window, Xvfb, WebKitWebDriver and xdotool (real
 # mouse drags) for headless end-to-end tests, the Vulkan loader and Mesa's software Vulkan driver for the wgpu path,
-# PostgreSQL for the persistence tests.
+# PostgreSQL for the persistence tests, Slurm (controller, node daemon, client) and munge for the
+# single-node cluster of the scale-out tests (scripts/slurm.sh).
 packages=(
   build-essential pkg-config curl file
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libsoup-3.0-dev libxdo-dev
   xvfb xauth webkit2gtk-driver imagemagick xdotool
   libvulkan1 mesa-vulkan-drivers
   postgresql
+  slurmctld slurmd slurm-client munge
 )
 missing=()
 for p in "${packages[@]}"; do
