@@ -45,8 +45,7 @@ test("local experimentation: ablations, handcrafting, reordering, cancelling", {
       "return (async () => { const i = window.__TAURI_INTERNALS__.invoke; const s = await i('plugin:remap-session|last_session'); const o = await i('plugin:remap-session|overview', { sessionId: s.id }); return o.models.map(m => [m.id, m.snac.layers.length]); })()",
     );
     const [first] = models.sort((a, b) => b[1] - a[1])[0];
-    const at = await app.script("return window.__remapPointScreen(arguments[0])", [first]);
-    await app.pointerAt(at.x, at.y, { click: true });
+    await app.inspectPoint(first);
     await app.click("#tab-generate");
     await app.click("#gen-mode-ablations");
     await app.click("#ablate-preview");

@@ -9,7 +9,7 @@ test("the window shows REMAP's layout and talks to the Rust core", { timeout: 12
     await app.find("section[aria-label='Model Overview']");
     await app.find("section[aria-label='Model Drawer']");
     const tabs = await app.script("return [...document.querySelectorAll('[role=tab]')].map(t => t.textContent)");
-    assert.deepEqual(tabs, ["Data Selector", "Model Inspector", "Generate Models", "Queue"]);
+    assert.deepEqual(tabs, ["Data Selector", "Model Inspector", "Generate Models", "Queue", "Workers", "Effects"]);
 
     // app_info comes from Rust: the data directory is the fresh one this test chose.
     const dataDir = await app.waitFor(() => app.attribute(".status span[title^='Data:']", "title"), 15000, "app info");

@@ -8,10 +8,15 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 
+/** The `remap` CLI built beside the app. */
+export function cliBinary() {
+  return process.env.REMAP_CLI_BIN ?? join(resolve(appBinary(), ".."), "remap");
+}
+
 /** Where screenshots and logs of a test run go. */
 export const outDir = resolve(process.env.REMAP_E2E_OUT ?? join(import.meta.dirname, "../../out/e2e"));
 
-function appBinary() {
+export function appBinary() {
   if (process.env.REMAP_APP_BIN) return process.env.REMAP_APP_BIN;
   const target = process.env.CARGO_TARGET_DIR ?? resolve(import.meta.dirname, "../../target");
   const bin = join(target, "debug", "remap-app");
@@ -143,6 +148,18 @@ export class Session {
     }
   }
 
+  /** Clicks `button` until `target` is shown (a dialog, a menu): under load a click can land
+   * while the panel is still re-rendering and open nothing. Returns `target`'s element. */
+  async open(button, target, ms = 30000) {
+    const end = Date.now() + ms;
+    for (;;) {
+      await this.click(button);
+      const shown = await this.waitFor(async () => (await this.findAll(target))[0], 3000, target).catch(() => null);
+      if (shown) return shown;
+      if (Date.now() > end) throw new Error(`clicking ${button} did not show ${target} within ${ms} ms`);
+    }
+  }
+
   async text(css) {
     const el = await this.find(css);
     return this.cmd("GET", `/element/${el}/text`);
@@ -163,6 +180,58 @@ export class Session {
     await this.cmd("DELETE", "/actions");
   }
 
+  /** Clicks the element matching `css` with Shift held (W3C key and pointer actions). */
+  async shiftClick(css) {
+    const el = await this.find(css);
+    const SHIFT = "\uE008";
+    await this.cmd("POST", "/actions", {
+      actions: [
+        { type: "key", id: "keyboard", actions: [{ type: "keyDown", value: SHIFT }, { type: "pause" }, { type: "pause" }, { type: "keyUp", value: SHIFT }] },
+        {
+          type: "pointer", id: "mouse", parameters: { pointerType: "mouse" },
+          actions: [
+            { type: "pointerMove", duration: 0, origin: { [ELEMENT]: el }, x: 0, y: 0 },
+            { type: "pointerDown", button: 0 },
+            { type: "pointerUp", button: 0 },
+            { type: "pause" },
+          ],
+        },
+      ],
+    });
+    await this.cmd("DELETE", "/actions");
+  }
+
+  /** Clicks model `id`'s point on the overview until it is the inspected model (its Drawer row
+   * is marked): a click while the map's fit still animates can miss the point. */
+  async inspectPoint(id) {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const at = await this.script("return window.__remapPointScreen(arguments[0])", [id]);
+      if (at) await this.pointerAt(at.x, at.y, { click: true });
+      await sleep(400);
+      const hit = await this.script("const r = document.querySelector('tr.inspected'); return !!r && r.textContent.includes('#' + arguments[0]);", [id]);
+      if (hit) return at;
+    }
+    throw new Error(`model ${id} could not be inspected from its point on the map`);
+  }
+
+  /**
+   * Hovers model `id`'s point on the map until its tooltip shows. The point is looked up
+   * afresh on every try (the view may still be refitting) and the pointer first moves off it,
+   * so each try is a new hover.
+   */
+  async hoverPoint(id) {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const at = await this.script("return window.__remapPointScreen(arguments[0])", [id]);
+      if (at) {
+        await this.pointerAt(at.x + 40, at.y + 40);
+        await this.pointerAt(at.x, at.y);
+      }
+      await sleep(400);
+      if ((await this.findAll("[role=tooltip] svg[aria-label=SNAC]")).length) return at;
+    }
+    throw new Error(`model ${id}'s tooltip did not show on hover`);
+  }
+
   /** Moves the mouse onto the centre of the element matching `css`. */
   async hover(css) {
     const el = await this.find(css);
@@ -181,10 +250,23 @@ export class Session {
    * The window sits at the screen's origin (no window manager under Xvfb).
    */
   async drag(from, to) {
-    const centre = (css) =>
-      this.script("const r = document.querySelector(arguments[0]).getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2];", [css]);
-    const [sx, sy] = await centre(from);
-    const [tx, ty] = await centre(to);
+    await this.dragBetween(await this.centre(from), await this.centre(to));
+  }
+
+  /** Drags model `id`'s point on the overview onto the element matching `to` (real X events). */
+  async dragPoint(id, to) {
+    const at = await this.script("return window.__remapPointScreen(arguments[0])", [id]);
+    if (!at) throw new Error(`model ${id} is not drawn`);
+    await this.dragBetween([at.x, at.y], await this.centre(to));
+  }
+
+  /** The viewport centre of the element matching `css`. */
+  async centre(css) {
+    return this.script("const r = document.querySelector(arguments[0]).getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2];", [css]);
+  }
+
+  /** Presses at `[sx, sy]`, moves in ten steps to `[tx, ty]` and releases there. */
+  async dragBetween([sx, sy], [tx, ty]) {
     const xdo = (...args) => {
       const r = spawnSync("xdotool", args.map(String), { env: { ...process.env, DISPLAY: `:${this.display}` } });
       if (r.status !== 0) throw new Error(`xdotool ${args.join(" ")}: ${r.stderr}`);
