@@ -104,3 +104,20 @@ describe("the lineage on hover", () => {
     expect(overlay().filter((s) => s.kind === "circle")).toHaveLength(1);
   });
 });
+
+describe("the brushed set on the map", () => {
+  const violet = () => overlay().filter((s) => s.kind === "circle" && s.stroke === SCENE_STYLE.brushed.stroke);
+
+  it("rings each brushed model in violet, until the set is forgotten", async () => {
+    const r = render(OverviewCanvas, { points, brushed: [2, 4] });
+    await frames(700);
+    const at = (id: number) => {
+      const p = r.component.pointScreen(id)!;
+      return `${Math.round(p.x * 100) / 100},${Math.round(p.y * 100) / 100}`;
+    };
+    expect(violet().map((s) => s.kind === "circle" && `${s.x},${s.y}`)).toEqual([at(2), at(4)]);
+    await r.rerender({ brushed: [] });
+    await frames(40);
+    expect(violet()).toHaveLength(0);
+  });
+});

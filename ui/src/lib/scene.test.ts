@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { bounds, fitView, toScreen, type OverviewPoint } from "./overview";
-import { SCENE_STYLE, buildScene, drawLineage, drawScene, lineageOverlay, sceneSvg, withAlpha, type SceneAxes, type SceneContext } from "./scene";
+import { SCENE_STYLE, brushedMark, buildScene, drawLineage, drawScene, lineageOverlay, pointRadius, sceneSvg, withAlpha, type SceneAxes, type SceneContext } from "./scene";
 import { RecordingContext, svgShapes } from "../test/canvas";
 
 const points: OverviewPoint[] = [
@@ -176,5 +176,27 @@ describe("the lineage overlay", () => {
     const lines = ctx.shapes.filter((s) => s.kind === "line");
     expect(lines.map((l) => l.kind === "line" && l.points)).toEqual(["100,100 150,100", "100,100 100,150"]);
     expect(ctx.shapes.findIndex((s) => s.kind === "circle")).toBeGreaterThan(ctx.shapes.lastIndexOf(lines[1]));
+  });
+});
+
+describe("the brushed rings", () => {
+  const xs = [50, 120, 200, 900];
+  const ys = [40, 80, 120, 60];
+  const input = { points, xs, ys, width: 400, height: 300 };
+
+  it("ring each brushed model on the canvas just outside its circle, and no other", () => {
+    const radius = pointRadius(points);
+    const rings = brushedMark({ ...input, brushed: [3, 1] }, radius)!;
+    expect(rings.fill).toBeNull();
+    expect(rings.stroke).toBe(SCENE_STYLE.brushed.stroke);
+    // In drawing order, each at its model's position, larger as the model is larger.
+    expect(rings.circles).toEqual([50, 40, radius(1500) + SCENE_STYLE.brushed.grow, 200, 120, radius(210000) + SCENE_STYLE.brushed.grow]);
+    expect(rings.circles[5]).toBeGreaterThan(rings.circles[2]);
+  });
+
+  it("are null without a brushed set or when every brushed model is off the canvas", () => {
+    expect(brushedMark({ ...input, brushed: [] })).toBeNull();
+    expect(brushedMark({ ...input, brushed: [4] })).toBeNull(); // x = 900 on a 400-wide canvas
+    expect(brushedMark({ ...input, brushed: [99] })).toBeNull();
   });
 });

@@ -85,6 +85,8 @@ export const SCENE_STYLE = {
    */
   screened: { centre: "#ffffff", ring: 1.6 },
   inspected: { fill: "#e66101", stroke: "#8c3a00", lineWidth: 2, grow: 1 },
+  /** The brushed set: a violet ring just outside each model, while the set lasts. */
+  brushed: { stroke: "#8250df", lineWidth: 1.8, grow: 2.5 },
   /** Opacity of a model over the size limit. */
   faded: 0.15,
   /** The hovered model's lineage: links to its children, rings on its relatives, a veil over the rest. */
@@ -118,6 +120,21 @@ export function inspectedMark(input: Pick<SceneInput, "points" | "xs" | "ys" | "
   if (i < 0) return null;
   const s = SCENE_STYLE.inspected;
   return { fill: s.fill, stroke: s.stroke, lineWidth: s.lineWidth, dash: [], circles: [input.xs[i], input.ys[i], radius(input.points[i].params) + s.grow] };
+}
+
+/** Violet rings around the brushed models drawn on the canvas, or null when none is. */
+export function brushedMark(
+  input: Pick<SceneInput, "points" | "xs" | "ys" | "width" | "height"> & { brushed: number[] },
+  radius = pointRadius(input.points),
+): CircleGroup | null {
+  if (!input.brushed.length) return null;
+  const wanted = new Set(input.brushed);
+  const s = SCENE_STYLE.brushed;
+  const circles: number[] = [];
+  input.points.forEach((p, i) => {
+    if (wanted.has(p.id) && visible(input.xs[i], input.ys[i], input.width, input.height)) circles.push(input.xs[i], input.ys[i], radius(p.params) + s.grow);
+  });
+  return circles.length ? { fill: null, stroke: s.stroke, lineWidth: s.lineWidth, dash: [], circles } : null;
 }
 
 /** The group of one style, made on first use (groups are drawn in the order first used). */
