@@ -40,6 +40,22 @@ pub enum SessionCommand {
     /// The best trained models: by focus accuracy over `--classes` (validation accuracy
     /// without), at most `--max-params` parameters, ties to the smaller model.
     Best(BestArgs),
+    /// Show, set (`--classes a,b`) or clear (`--clear`) the session's focus classes; from two
+    /// classes on, screening promotes by their focus accuracy.
+    Focus(FocusArgs),
+}
+
+#[derive(Args)]
+pub struct FocusArgs {
+    name: String,
+    /// The focus classes (comma-separated names, as the data set names them).
+    #[arg(long, value_delimiter = ',', conflicts_with = "clear")]
+    classes: Vec<String>,
+    /// No focus any more.
+    #[arg(long)]
+    clear: bool,
+    #[command(flatten)]
+    db: DbArg,
 }
 
 #[derive(Args)]
@@ -275,6 +291,7 @@ pub fn run(command: SessionCommand) -> Result<ExitCode> {
             SessionCommand::Effects(args) => effects(args).await,
             SessionCommand::Budget(args) => budget(args).await,
             SessionCommand::Best(args) => best(args).await,
+            SessionCommand::Focus(args) => focus(args).await,
         }
     })
 }
@@ -577,6 +594,29 @@ async fn budget(args: BudgetArgs) -> Result<ExitCode> {
     match info.budget {
         Some(budget) => println!("{}: budget {budget} parameters", info.name),
         None => println!("{}: no budget", info.name),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn focus(args: FocusArgs) -> Result<ExitCode> {
+    let app = open(&args.db).await?;
+    let session = app.store().session_by_name(&args.name).await?;
+    let info = if args.clear || !args.classes.is_empty() {
+        app.set_focus(session.id, &args.classes).await?
+    } else {
+        app.session_info(&session).await?
+    };
+    match info.focus.as_slice() {
+        [] => println!("{}: no focus", info.name),
+        [one] => println!(
+            "{}: focus on {one} (screening ranks from two classes on)",
+            info.name
+        ),
+        classes => println!(
+            "{}: focus on {}; screening ranks by their focus accuracy",
+            info.name,
+            classes.join(", ")
+        ),
     }
     Ok(ExitCode::SUCCESS)
 }

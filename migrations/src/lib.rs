@@ -10,6 +10,7 @@ mod m20261127_000001_initial;
 mod m20261201_000001_screening;
 mod m20261202_000001_class_focus;
 mod m20261203_000001_cluster;
+mod m20261204_000001_session_focus;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_screening::Migration),
             Box::new(m20261202_000001_class_focus::Migration),
             Box::new(m20261203_000001_cluster::Migration),
+            Box::new(m20261204_000001_session_focus::Migration),
         ]
     }
 }

@@ -12,6 +12,7 @@ use remap_training::Dataset;
 
 use crate::data::DataCache;
 use crate::error::SessionError;
+use crate::focus::FocusObjective;
 use crate::machine::{self, MachineSettings};
 use crate::runner::TrainerRunner;
 use crate::ui_state::{UiState, UiStateFile};
@@ -34,6 +35,7 @@ impl App {
         let runner = TrainerRunner::new();
         let data = runner.data().clone();
         let scheduler = Scheduler::new(store, Arc::new(runner), config);
+        scheduler.set_objective(Arc::new(FocusObjective::new(data.clone())));
         App {
             scheduler,
             data,
@@ -60,9 +62,11 @@ impl App {
             },
         ));
         let scheduler = Scheduler::new(store, workers.clone(), config);
+        let data = DataCache::new();
+        scheduler.set_objective(Arc::new(FocusObjective::new(data.clone())));
         App {
             scheduler,
-            data: DataCache::new(),
+            data,
             workers: Some(workers),
             ui_state: None,
         }

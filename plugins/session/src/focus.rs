@@ -3,11 +3,13 @@
 
 use std::collections::HashMap;
 
+use remap_store::screening::{Objective, RunScore};
 use remap_store::{ModelId, Session, SessionId, TrainingRun};
-use remap_training::{LogProbs, focus_accuracy};
+use remap_training::{Dataset, LogProbs, focus_accuracy};
 
 use crate::app::App;
 use crate::create::{SessionSpec, create_session};
+use crate::data::DataCache;
 use crate::error::SessionError;
 use crate::settings::{DataOptions, TrainingSettings};
 use crate::views::SessionInfo;
@@ -57,15 +59,47 @@ impl Focus {
     }
 }
 
-impl App {
-    /// The focus on `classes` of a session (names as the Data Selector shows them); an
-    /// unknown or repeated name is an error that lists the session's classes.
-    pub async fn focus(
-        &self,
+/// Screening by the session's focus accuracy once it focuses on two classes or more (spec
+/// §9.3): what the scheduler promotes by.
+#[derive(Clone)]
+pub struct FocusObjective {
+    data: DataCache,
+}
+
+impl FocusObjective {
+    /// Loads data sets through `data` (the one the trainer shares).
+    pub fn new(data: DataCache) -> Self {
+        FocusObjective { data }
+    }
+}
+
+#[async_trait::async_trait]
+impl Objective for FocusObjective {
+    async fn scorer(&self, session: &Session) -> Result<Option<RunScore>, String> {
+        if session.focus.len() < 2 {
+            return Ok(None);
+        }
+        let (data, owned) = (self.data.clone(), session.clone());
+        let dataset = tokio::task::spawn_blocking(move || data.get(&owned))
+            .await
+            .map_err(|e| format!("loading the data set crashed: {e}"))?
+            .map_err(|e| e.to_string())?;
+        let focus = Focus::new(session, &dataset, &session.focus).map_err(|e| e.to_string())?;
+        Ok(Some(Box::new(move |run| match focus.score(run)? {
+            FocusScore::Accuracy(accuracy) => Some(accuracy),
+            FocusScore::Retrain => None,
+        })))
+    }
+}
+
+impl Focus {
+    /// The focus on `classes` of `session`'s data set `data` (names as the Data Selector shows
+    /// them); an unknown or repeated name is an error that lists the session's classes.
+    pub fn new(
         session: &Session,
+        data: &Dataset,
         classes: &[String],
     ) -> Result<Focus, SessionError> {
-        let data = self.dataset(session).await?;
         let mut indices = Vec::with_capacity(classes.len());
         for name in classes {
             let index = data.classes.iter().position(|c| c == name).ok_or_else(|| {
@@ -93,6 +127,37 @@ impl App {
             labels: data.held_out.labels.clone(),
             all: data.classes.len(),
         })
+    }
+}
+
+impl App {
+    /// The focus on `classes` of a session ([`Focus::new`] on its data set).
+    pub async fn focus(
+        &self,
+        session: &Session,
+        classes: &[String],
+    ) -> Result<Focus, SessionError> {
+        let data = self.dataset(session).await?;
+        Focus::new(session, &data, classes)
+    }
+
+    /// Keeps `classes` as the session's focus (empty: none), checked against its data set;
+    /// screening ranks by it from now on, and screened models it now sends on are queued.
+    pub async fn set_focus(
+        &self,
+        session_id: SessionId,
+        classes: &[String],
+    ) -> Result<SessionInfo, SessionError> {
+        let session = self.store().session(session_id).await?;
+        if !classes.is_empty() {
+            self.focus(&session, classes).await?;
+        }
+        let session = self.store().set_focus(session_id, classes).await?;
+        let promoted = self.scheduler().promote(session_id).await?;
+        if !promoted.is_empty() {
+            tracing::info!(session = %session.name, promoted = promoted.len(), "the new focus promotes screened models");
+        }
+        self.session_info(&session).await
     }
 
     /// "New session on these classes": a session of the same data set (options, training

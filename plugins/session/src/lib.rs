@@ -51,7 +51,7 @@ pub use data::{DataCache, load_session_data};
 pub use effects::{EditEffect, EffectPoint, Effects, Spread, effects};
 pub use error::SessionError;
 pub use export::{protocol_settings, trained_model};
-pub use focus::{Focus, FocusScore};
+pub use focus::{Focus, FocusObjective, FocusScore};
 pub use layout::{Map, MapKind, MapModel, session_map};
 pub use machine::{MachineSettings, Parallelism};
 pub use overview::Ranking;

@@ -263,6 +263,7 @@ pub(crate) fn session_info(session: &Session, rows: &[ModelRow]) -> SessionInfo 
         best,
         seed: session.seed,
         budget: session.budget,
+        focus: session.focus.clone(),
         created_at: session.created_at,
     }
 }

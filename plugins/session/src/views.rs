@@ -40,6 +40,9 @@ pub struct SessionInfo {
     pub seed: u64,
     /// Parameter budget of its models (spec §9.3), if any.
     pub budget: Option<u64>,
+    /// The focus classes it keeps (spec §9.3), in the order chosen; screening ranks by their
+    /// focus accuracy from two on.
+    pub focus: Vec<String>,
     /// Unix milliseconds.
     pub created_at: i64,
 }

@@ -3,6 +3,7 @@ const COMMANDS: &[&str] = &[
     "create_session",
     "rename_session",
     "set_budget",
+    "set_focus",
     "effects",
     "session_on_classes",
     "delete_session",

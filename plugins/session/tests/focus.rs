@@ -4,8 +4,9 @@
 use std::time::Duration;
 
 use remap_sampling::{AblationRequest, VariationRequest};
-use remap_session::App;
 use remap_session::views::{ArchitectureCheck, NewSessionRequest};
+use remap_session::{App, FocusObjective, FocusScore};
+use remap_store::screening::Objective;
 use remap_store::testing::sqlite;
 use remap_store::{RunUntil, SchedulerConfig};
 
@@ -99,6 +100,86 @@ async fn focus_accuracy_ranks_the_overview_and_best_alike() {
         model.architecture.layers,
         best.models[0].architecture.layers
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_session_keeps_its_focus_and_screening_ranks_by_it() {
+    let db = sqlite().await;
+    let app = app(&db.store);
+    let info = app
+        .create_session(&NewSessionRequest {
+            epochs: Some(3),
+            screening: Some("halving".into()),
+            ..request("screened focus", 6)
+        })
+        .await
+        .unwrap();
+    let classes = info.classes[..2].to_vec();
+    assert!(info.focus.is_empty());
+
+    let unknown = app.set_focus(info.id, &["zebra".into()]).await.unwrap_err();
+    assert!(
+        unknown.to_string().contains("unknown class `zebra`"),
+        "{unknown}"
+    );
+    assert!(
+        db.store.session(info.id).await.unwrap().focus.is_empty(),
+        "nothing kept"
+    );
+    let kept = app.set_focus(info.id, &classes).await.unwrap();
+    assert_eq!(kept.focus, classes);
+    let session = db.store.session(info.id).await.unwrap();
+    assert_eq!(session.focus, classes);
+    app.train(RunUntil::Empty).await.unwrap();
+
+    // The objective scores each run by its focus accuracy, as the overview computes it.
+    let objective = FocusObjective::new(app.data().clone());
+    let score = objective
+        .scorer(&session)
+        .await
+        .unwrap()
+        .expect("a two-class focus scores");
+    let focus = app.focus(&session, &classes).await.unwrap();
+    let runs = db.store.runs(info.id).await.unwrap();
+    let rung_one: Vec<_> = runs.iter().filter(|run| run.epochs.len() == 1).collect();
+    assert_eq!(
+        rung_one.len(),
+        6,
+        "every model's first-rung result is a run"
+    );
+    for run in &rung_one {
+        let Some(FocusScore::Accuracy(expected)) = focus.score(run) else {
+            panic!("run {} has class probabilities", run.id);
+        };
+        assert_eq!(score(run), Some(expected));
+    }
+    // The best first rung by focus accuracy went on to the next rung.
+    let best = rung_one
+        .iter()
+        .max_by(|a, b| {
+            score(a)
+                .partial_cmp(&score(b))
+                .unwrap()
+                .then(b.model_id.cmp(&a.model_id))
+        })
+        .unwrap();
+    let jobs = db.store.jobs(info.id).await.unwrap();
+    let job = jobs
+        .iter()
+        .find(|job| job.model_id == best.model_id)
+        .unwrap();
+    assert_eq!(
+        job.epochs_done, 3,
+        "the focus-best model was promoted: {job:?}"
+    );
+
+    // One class shades, it does not rank: no objective; clearing keeps nothing.
+    let one = app.set_focus(info.id, &classes[..1]).await.unwrap();
+    let session = db.store.session(info.id).await.unwrap();
+    assert_eq!(one.focus, classes[..1]);
+    assert!(objective.scorer(&session).await.unwrap().is_none());
+    assert!(app.set_focus(info.id, &[]).await.unwrap().focus.is_empty());
+    assert!(db.store.session(info.id).await.unwrap().focus.is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

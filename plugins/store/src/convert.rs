@@ -44,6 +44,10 @@ pub(crate) fn session(row: session::Model) -> Result<Session, StoreError> {
         // Stored as the i64 with the same bits: PostgreSQL has no unsigned 64-bit integer.
         seed: row.seed as u64,
         budget: row.budget.map(|b| b as u64),
+        focus: match &row.focus {
+            Some(text) => json(text, "sessions", "focus", row.id)?,
+            None => Vec::new(),
+        },
         name: row.name,
         dataset: row.dataset,
         created_at: row.created_at,

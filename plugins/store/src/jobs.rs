@@ -463,8 +463,19 @@ impl Store {
     /// rung, queueing them after the jobs already waiting (so every model gets its first
     /// result first). The session's screened jobs form one cohort: the initial sample and
     /// every generated batch, which competes with its parents'. Returns the promoted jobs.
-    pub async fn promote(&self, session_id: SessionId) -> Result<Vec<Job>, StoreError> {
+    ///
+    /// `score` ranks each rung's results (the focus accuracy of the run that stopped at the
+    /// rung); without it, or for a run it cannot score, the validation accuracy at the rung.
+    pub async fn promote(
+        &self,
+        session_id: SessionId,
+        score: Option<&screening::RunScore>,
+    ) -> Result<Vec<Job>, StoreError> {
         let jobs = self.jobs(session_id).await?;
+        let runs = match score {
+            Some(_) => self.runs(session_id).await?,
+            None => Vec::new(),
+        };
         let cohort: Vec<&Job> = jobs.iter().filter(|job| job.rung.is_some()).collect();
         let mut rungs: Vec<u32> = cohort.iter().filter_map(|job| job.rung).collect();
         rungs.sort_unstable();
@@ -475,10 +486,7 @@ impl Store {
                 .iter()
                 .map(|job| screening::Contender {
                     job: job.id,
-                    score: job
-                        .progress
-                        .get(rung as usize - 1)
-                        .map(|epoch| epoch.val_accuracy),
+                    score: screening::rung_score(job, rung, &runs, score),
                     waiting: job.status == JobStatus::Screened && job.rung == Some(rung),
                     pending: matches!(job.status, JobStatus::Queued | JobStatus::Running)
                         && job.epochs_done < rung,

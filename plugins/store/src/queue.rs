@@ -14,6 +14,7 @@ use crate::error::StoreError;
 use crate::events::QueueEvent;
 use crate::jobs::{Heartbeat, RunRecord};
 use crate::runner::{CancelFlag, JobRunner, JobSpec, Progress, RunError};
+use crate::screening::SharedObjective;
 use crate::store::Store;
 use crate::types::{EpochMetrics, Job, JobId, JobStatus, ModelId, SessionId, now_ms};
 
@@ -135,6 +136,8 @@ struct Inner {
     wake: Notify,
     /// Signalled whenever a job leaves `running`.
     left: Notify,
+    /// What screening ranks by beside validation accuracy (the session's focus).
+    objective: std::sync::RwLock<Option<SharedObjective>>,
 }
 
 /// The queue's scheduler. Clone it freely; clones share one queue.
@@ -159,8 +162,25 @@ impl Scheduler {
                 running: Mutex::new(HashMap::new()),
                 wake: Notify::new(),
                 left: Notify::new(),
+                objective: std::sync::RwLock::new(None),
             }),
         }
+    }
+
+    /// Screening ranks each session's rung results by `objective` from now on.
+    pub fn set_objective(&self, objective: SharedObjective) {
+        *self.inner.objective.write().expect("objective") = Some(objective);
+    }
+
+    /// Promotes the session's screened jobs that their rungs now send on (spec §9.1), by the
+    /// objective; called after each screened result and when the objective changes (a new
+    /// focus). Returns the promoted jobs, queued and announced.
+    pub async fn promote(&self, session_id: SessionId) -> Result<Vec<Job>, StoreError> {
+        let promoted = self.inner.promote(session_id).await?;
+        if !promoted.is_empty() {
+            self.inner.wake.notify_one();
+        }
+        Ok(promoted)
     }
 
     /// Events from now on. A receiver that falls behind by more than 1024 events is told so
@@ -415,6 +435,27 @@ impl Scheduler {
 }
 
 impl Inner {
+    /// [`Store::promote`] by the objective's score of the session (validation accuracy where
+    /// it has none or cannot say), announcing what it queued.
+    async fn promote(&self, session_id: SessionId) -> Result<Vec<Job>, StoreError> {
+        let objective = self.objective.read().expect("objective").clone();
+        let score = match objective {
+            Some(objective) => {
+                let session = self.store.session(session_id).await?;
+                objective.scorer(&session).await.unwrap_or_else(|error| {
+                    tracing::warn!(session = session.name, %error, "screening by validation accuracy");
+                    None
+                })
+            }
+            None => None,
+        };
+        let promoted = self.store.promote(session_id, score.as_ref()).await?;
+        for job in &promoted {
+            self.announce_job(job, None);
+        }
+        Ok(promoted)
+    }
+
     fn announce(&self, event: QueueEvent) {
         // No listener is not an error: the CLI may run without progress output.
         let _ = self.events.send(event);
@@ -601,9 +642,7 @@ async fn train_claimed(
         inner.announce_job(&finished, error);
     }
     if job.rung.is_some() {
-        for promoted in patiently(patience, "promoting", || store.promote(job.session_id)).await? {
-            inner.announce_job(&promoted, None);
-        }
+        patiently(patience, "promoting", || inner.promote(job.session_id)).await?;
     }
     Ok(())
 }

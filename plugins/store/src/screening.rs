@@ -1,7 +1,44 @@
 //! Screening by successive halving, asynchronous (ASHA; Li et al., MLSys 2020; spec §9.1):
 //! which screened models go on to the next rung. Pure: the store feeds it the cohort.
 
-use crate::types::JobId;
+use std::sync::Arc;
+
+use crate::types::{Job, JobId, Session, TrainingRun};
+
+/// Scores one run's result for screening (higher is better); `None` for a run it cannot
+/// score, which is then ranked by its validation accuracy.
+pub type RunScore = Box<dyn Fn(&TrainingRun) -> Option<f64> + Send + Sync>;
+
+/// What screening ranks a session's rung results by, where that is not validation accuracy:
+/// the session's focus accuracy (spec §9.3). The session layer implements it (it knows the
+/// data sets); the scheduler asks it whenever it promotes.
+#[async_trait::async_trait]
+pub trait Objective: Send + Sync {
+    /// The score of `session`'s runs; `None` to rank by validation accuracy.
+    async fn scorer(&self, session: &Session) -> Result<Option<RunScore>, String>;
+}
+
+/// A shared [`Objective`].
+pub type SharedObjective = Arc<dyn Objective>;
+
+/// `job`'s score at `rung` epochs: by `score` on the run that stopped there (the screened
+/// result of that rung), else the validation accuracy of its epoch; `None` before it got there.
+pub fn rung_score(
+    job: &Job,
+    rung: u32,
+    runs: &[TrainingRun],
+    score: Option<&RunScore>,
+) -> Option<f64> {
+    let reached = job.progress.get(rung as usize - 1)?;
+    score
+        .and_then(|score| {
+            runs.iter()
+                .rev()
+                .filter(|run| run.job_id == Some(job.id) && run.epochs.len() == rung as usize)
+                .find_map(score)
+        })
+        .or(Some(reached.val_accuracy))
+}
 
 /// Epochs of the first rung (r).
 pub const FIRST_RUNG: u32 = 1;

@@ -118,6 +118,25 @@ impl Store {
         convert::session(row)
     }
 
+    /// Keeps a session's focus classes (empty: none). The names are the caller's to check
+    /// against the data set.
+    pub async fn set_focus(
+        &self,
+        id: SessionId,
+        classes: &[String],
+    ) -> Result<Session, StoreError> {
+        self.session(id).await?;
+        let row = session::ActiveModel {
+            id: Set(id),
+            focus: Set((!classes.is_empty()).then(|| to_json(&classes))),
+            updated_at: Set(now_ms()),
+            ..Default::default()
+        }
+        .update(&self.db)
+        .await?;
+        convert::session(row)
+    }
+
     /// Deletes a session with its models, runs, jobs, drawer and caches, and the weight
     /// files of its runs. The caller stops the session's running jobs first.
     pub async fn delete_session(&self, id: SessionId) -> Result<(), StoreError> {

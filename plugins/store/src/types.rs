@@ -26,6 +26,9 @@ pub struct Session {
     pub training: Value,
     /// Parameter budget of its models (spec §9.3), if any.
     pub budget: Option<u64>,
+    /// The focus classes chosen in the Data Selector (spec §9.3), in the order chosen. From
+    /// two classes on, screening ranks by their focus accuracy.
+    pub focus: Vec<String>,
     /// Unix milliseconds.
     pub created_at: i64,
     pub updated_at: i64,

@@ -7,7 +7,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::{RecordingRunner, TestDb, session_with_models};
-use remap_store::{JobId, JobStatus, QueueEvent, RunUntil, Scheduler, SchedulerConfig, Store};
+use remap_store::screening::{Objective, RunScore};
+use remap_store::{
+    JobId, JobStatus, QueueEvent, RunUntil, Scheduler, SchedulerConfig, Session, Store,
+};
 use tokio::sync::broadcast;
 
 on_both_databases!(
@@ -16,6 +19,7 @@ on_both_databases!(
     pause_holds_new_jobs_until_resume,
     pause_stops_running_jobs_which_resume_from_their_checkpoints,
     screening_promotes_the_top_third_as_results_arrive,
+    screening_ranks_by_the_objective_where_one_is_set,
     train_to_end_continues_a_screened_job,
     several_jobs_run_at_once,
     failed_jobs_keep_their_reason_and_can_be_retried,
@@ -239,6 +243,22 @@ async fn pause_stops_running_jobs_which_resume_from_their_checkpoints(db: TestDb
     }
 }
 
+/// Each model's job status and epochs trained, in the order of `models`.
+async fn job_states(
+    store: &Store,
+    session: remap_store::SessionId,
+    models: &[remap_store::ModelId],
+) -> Vec<(JobStatus, u32)> {
+    let jobs = store.jobs(session).await.unwrap();
+    models
+        .iter()
+        .map(|model| {
+            let job = jobs.iter().find(|job| job.model_id == *model).unwrap();
+            (job.status, job.epochs_done)
+        })
+        .collect()
+}
+
 async fn screening_promotes_the_top_third_as_results_arrive(db: TestDb) {
     // The recording runner's accuracy grows with the model id: later models are better.
     let (session, models) = session_with_models(&db.store, "screened", 6, 10).await;
@@ -248,14 +268,7 @@ async fn screening_promotes_the_top_third_as_results_arrive(db: TestDb) {
         queue.enqueue(*model, None, Some(1)).await.unwrap();
     }
     queue.run(RunUntil::Empty).await.unwrap();
-    let jobs = db.store.jobs(session.id).await.unwrap();
-    let state: Vec<(JobStatus, u32)> = models
-        .iter()
-        .map(|model| {
-            let job = jobs.iter().find(|job| job.model_id == *model).unwrap();
-            (job.status, job.epochs_done)
-        })
-        .collect();
+    let state = job_states(&db.store, session.id, &models).await;
     // Rung 1 (one at a time): the best of the first three goes on at the third result, then
     // each new best; at six, the top two. Rung 3: the same rule over those four.
     assert_eq!(
@@ -285,6 +298,41 @@ async fn screening_promotes_the_top_third_as_results_arrive(db: TestDb) {
     assert_eq!(
         runs.iter().filter(|run| run.model_id == models[0]).count(),
         1
+    );
+}
+
+/// Ranks runs opposite to the recording runner's accuracy: earlier models are better.
+struct EarlierIsBetter;
+
+#[async_trait::async_trait]
+impl Objective for EarlierIsBetter {
+    async fn scorer(&self, _session: &Session) -> Result<Option<RunScore>, String> {
+        Ok(Some(Box::new(|run| Some(-(run.model_id as f64)))))
+    }
+}
+
+async fn screening_ranks_by_the_objective_where_one_is_set(db: TestDb) {
+    let (session, models) = session_with_models(&db.store, "objective", 6, 10).await;
+    let runner = Arc::new(RecordingRunner::new(1, Duration::from_millis(1)));
+    let queue = scheduler(&db.store, &runner, config());
+    queue.set_objective(Arc::new(EarlierIsBetter));
+    for model in &models {
+        queue.enqueue(*model, None, Some(1)).await.unwrap();
+    }
+    queue.run(RunUntil::Empty).await.unwrap();
+    let state = job_states(&db.store, session.id, &models).await;
+    // Rung 1: the first model goes on at the third result, the second at the sixth; rung 3:
+    // once both are there, the first (the better by the objective) goes on to the end.
+    assert_eq!(
+        state,
+        [
+            (JobStatus::Done, 10),
+            (JobStatus::Screened, 3),
+            (JobStatus::Screened, 1),
+            (JobStatus::Screened, 1),
+            (JobStatus::Screened, 1),
+            (JobStatus::Screened, 1),
+        ]
     );
 }
 

@@ -51,6 +51,7 @@ export const api = {
   deleteSession: (id: number) => invoke<void>(`${S}delete_session`, { id }),
   /** Sets (or with null lifts) a session's parameter budget. */
   setBudget: (sessionId: number, budget: number | null) => invoke<SessionInfo>(`${S}set_budget`, { sessionId, budget }),
+  setFocus: (sessionId: number, classes: string[]) => invoke<SessionInfo>(`${S}set_focus`, { sessionId, classes }),
   /** What each kind of edit did over the session's children. */
   effects: (sessionId: number) => invoke<Effects>(`${S}effects`, { sessionId }),
   /** The session the app showed last (null on first launch). */

@@ -501,6 +501,11 @@ seed: number,
  */
 budget: number | null, 
 /**
+ * The focus classes it keeps (spec §9.3), in the order chosen; screening ranks by their
+ * focus accuracy from two on.
+ */
+focus: Array<string>, 
+/**
  * Unix milliseconds.
  */
 created_at: number, };

@@ -175,7 +175,8 @@ export class RemapState {
     this.inspect(null);
     this.brushed = [];
     this.hoveredClass = null;
-    this.focus = [];
+    // The session keeps its focus (Rust screens by it); reopening restores it.
+    this.focus = [...info.focus];
     this.live = {};
     this.jobs = [];
     this.jobsLoaded = false;
@@ -328,11 +329,19 @@ export class RemapState {
     if (!this.drawer.includes(id)) await this.addToDrawer([id]);
   }
 
-  /** Sets the focus classes; the overview is fetched again when what it ranks by changes. */
+  /**
+   * Sets the focus classes and keeps them with the session (screening ranks by them from two
+   * on); the overview is fetched again when what it ranks by changes.
+   */
   async setFocus(names: string[]) {
     const before = this.rankFocus.join("\n");
+    const id = this.session?.id;
     this.focus = [...new Set(names)];
-    if (this.rankFocus.join("\n") !== before) await this.refresh();
+    const kept = [...this.focus];
+    await Promise.all([
+      id === undefined ? null : this.call("Cannot keep the focus classes", () => api.setFocus(id, kept)),
+      this.rankFocus.join("\n") !== before ? this.refresh() : null,
+    ]);
   }
 
   /** A click on a class card focuses on it alone (or clears it); shift-click adds or removes it. */

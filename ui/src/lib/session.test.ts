@@ -15,6 +15,7 @@ beforeEach(() => {
   handlers.overview = () => overview([model(1), model(2)]);
   handlers.drawer = () => [2];
   handlers.queue = () => [];
+  handlers.set_focus = ({ classes }: { classes: string[] }) => session({ focus: classes });
 });
 afterEach(() => {
   state.stop();
@@ -107,6 +108,22 @@ describe("RemapState", () => {
     await state.open(session({ id: 2 }));
     expect(state.focus).toEqual([]);
     expect(calls().at(-1)).toEqual([]);
+  });
+
+  it("keeps the focus with the session (Rust screens by it) and restores it on reopening", async () => {
+    await state.start();
+    await state.clickClass("face", false);
+    await state.clickClass("nose", true);
+    expect(callsOf("set_focus")).toEqual([
+      { sessionId: 1, classes: ["face"] },
+      { sessionId: 1, classes: ["face", "nose"] },
+    ]);
+    await state.open(session({ id: 2 }));
+    expect(state.focus).toEqual([]);
+    await state.open(session({ focus: ["face", "nose"] }));
+    expect(state.focus).toEqual(["face", "nose"]);
+    expect(callsOf("overview").at(-1)).toEqual({ sessionId: 1, focus: ["face", "nose"] });
+    expect(state.errors).toEqual([]);
   });
 
   it("starts a session on the focus classes from the drawer's models and opens it", async () => {

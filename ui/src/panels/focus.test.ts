@@ -32,6 +32,7 @@ function answer({ focus }: { focus: string[] }) {
 
 async function openWith(drawer: number[] = []) {
   handlers.overview = answer;
+  handlers.set_focus = ({ classes }: { classes: string[] }) => session({ focus: classes });
   handlers.drawer = () => drawer;
   handlers.queue = () => [];
   handlers.class_samples = () => CLASSES.map((name) => ({ name, images: ["data:image/png;base64,AAAA"] }));
@@ -77,6 +78,8 @@ describe("Data Selector focus", () => {
     await fireEvent.click(card("nose"), { shiftKey: true });
     expect(pressed()).toEqual(["face", "nose"]);
     expect(screen.getByTestId("focus").textContent).toContain("Focus: face, nose");
+    expect(screen.getByTestId("focus-screening").textContent).toContain("screening by focus accuracy");
+    await waitFor(() => expect(callsOf("set_focus").at(-1)).toEqual({ sessionId: 1, classes: ["face", "nose"] }));
     await waitFor(() => expect(focusCalls().at(-1)).toEqual(["face", "nose"]));
     await fireEvent.click(card("pear"), { shiftKey: true });
     await fireEvent.click(card("face"), { shiftKey: true });

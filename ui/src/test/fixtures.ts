@@ -19,7 +19,7 @@ export function snac(layers = 2): SnacModel {
 export const CLASSES = ["face", "pear", "nose"];
 
 export function session(over: Partial<SessionInfo> = {}): SessionInfo {
-  return { id: 1, name: "Sketches", dataset: "sketches", classes: CLASSES, models: 3, trained: 3, screened: 0, finished: 3, pending: 0, best: null, seed: 123456, budget: null, created_at: 0, ...over };
+  return { id: 1, name: "Sketches", dataset: "sketches", classes: CLASSES, models: 3, trained: 3, screened: 0, finished: 3, pending: 0, best: null, seed: 123456, budget: null, focus: [], created_at: 0, ...over };
 }
 
 export function model(id: number, over: Partial<ModelView> = {}): ModelView {

@@ -13,6 +13,7 @@ use remap_store::{
 };
 
 use crate::error::SessionError;
+use crate::focus::FocusObjective;
 use crate::runner::{TrainOverrides, TrainerRunner};
 
 /// How often a worker tells the database it is alive.
@@ -102,7 +103,9 @@ pub async fn serve_database(
     config.scope = scope;
     config.host = host.clone();
     config.engine_job = options.engine_job.clone();
+    let data = runner.data().clone();
     let scheduler = Scheduler::new(store.clone(), Arc::new(runner), config);
+    scheduler.set_objective(Arc::new(FocusObjective::new(data)));
 
     let started_at = now_ms();
     store

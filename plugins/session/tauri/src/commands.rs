@@ -267,6 +267,16 @@ pub async fn set_budget(
     Ok(app.get().set_budget(session_id, budget).await?)
 }
 
+/// Keeps a session's focus classes (empty: none); screening ranks by them from two on.
+#[tauri::command]
+pub async fn set_focus(
+    app: State<'_, Current>,
+    session_id: SessionId,
+    classes: Vec<String>,
+) -> Result<SessionInfo> {
+    Ok(app.get().set_focus(session_id, &classes).await?)
+}
+
 /// "New session on these classes": the session's data set restricted to `classes`, starting
 /// from the architectures of `models` (heads resized).
 #[tauri::command]

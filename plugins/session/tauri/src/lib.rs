@@ -34,6 +34,7 @@ pub fn init<R: Runtime>(data_dir: PathBuf) -> TauriPlugin<R> {
             commands::create_session,
             commands::rename_session,
             commands::set_budget,
+            commands::set_focus,
             commands::effects,
             commands::session_on_classes,
             commands::delete_session,

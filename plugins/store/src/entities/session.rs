@@ -19,6 +19,8 @@ pub struct Model {
     pub training: String,
     /// Parameter budget of the session's models, if any.
     pub budget: Option<i64>,
+    /// JSON array of the focus class names, if any.
+    pub focus: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
 }
