@@ -1,6 +1,8 @@
-use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
-use crate::{Analysis, ArchError, Layer, Shape};
+use serde::{Deserialize, Serialize, Serializer};
+
+use crate::{Analysis, ArchError, Layer, Shape, Source};
 
 /// The input images' shape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -11,6 +13,15 @@ pub struct Input {
 }
 
 impl Input {
+    /// Images of `height` × `width` pixels with `channels` channels.
+    pub const fn new(height: u32, width: u32, channels: u32) -> Self {
+        Self {
+            height,
+            width,
+            channels,
+        }
+    }
+
     /// The input as a feature-map shape.
     pub fn shape(self) -> Shape {
         Shape::Spatial {
@@ -21,16 +32,58 @@ impl Input {
     }
 }
 
-/// One sequential network: input, hidden layers, and the implicit classifier head.
+/// One network: input, hidden layers, and the implicit classifier head.
+///
+/// A layer reads the layer before it (the first reads the image) unless `inputs` names
+/// other sources (spec §9.4), which makes the net a graph: skips and branches that merge in
+/// `add` and `concat` layers. A chain has no `inputs` at all.
 ///
 /// Deserialising checks every field (see [`Architecture::from_value`]) but not whether the
 /// layers fit together; [`Architecture::analyze`] does that.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(try_from = "serde_json::Value")]
 pub struct Architecture {
     pub input: Input,
     pub classes: u32,
     pub layers: Vec<Layer>,
+    /// The sources of the layers that do not just read the layer before them, by layer
+    /// index. Kept canonical by [`Architecture::with_inputs`]: a non-merge layer that lists
+    /// only its predecessor has no entry.
+    pub inputs: BTreeMap<usize, Vec<Source>>,
+}
+
+/// The canonical JSON: a layer's `inputs` is written only where it is not the default, so a
+/// chain serialises (and hashes) exactly as before graphs existed.
+impl Serialize for Architecture {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Entry<'a> {
+            #[serde(flatten)]
+            layer: &'a Layer,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            inputs: Option<&'a Vec<Source>>,
+        }
+        #[derive(Serialize)]
+        struct Canonical<'a> {
+            input: &'a Input,
+            classes: u32,
+            layers: Vec<Entry<'a>>,
+        }
+        Canonical {
+            input: &self.input,
+            classes: self.classes,
+            layers: self
+                .layers
+                .iter()
+                .enumerate()
+                .map(|(i, layer)| Entry {
+                    layer,
+                    inputs: self.inputs.get(&i),
+                })
+                .collect(),
+        }
+        .serialize(s)
+    }
 }
 
 impl TryFrom<serde_json::Value> for Architecture {
@@ -42,12 +95,13 @@ impl TryFrom<serde_json::Value> for Architecture {
 }
 
 impl Architecture {
-    /// A network with the given input, classes and hidden layers.
+    /// A chain with the given input, classes and hidden layers.
     pub fn new(input: Input, classes: u32, layers: Vec<Layer>) -> Self {
         Self {
             input,
             classes,
             layers,
+            inputs: BTreeMap::new(),
         }
     }
 
@@ -88,9 +142,25 @@ impl Architecture {
         digest[..8].iter().map(|b| format!("{b:02x}")).collect()
     }
 
-    /// A one-line summary such as `C3x32 relu M2 D128 → 10`.
+    /// A one-line summary such as `C3x32 relu M2 D128 → 10`; a layer with its own inputs
+    /// lists them, as in `+(3,1)` or `C1x8@in`.
     pub fn summary(&self) -> String {
-        let mut parts: Vec<String> = self.layers.iter().map(Layer::token).collect();
+        let mut parts: Vec<String> = self
+            .layers
+            .iter()
+            .enumerate()
+            .map(|(i, layer)| {
+                let token = layer.token();
+                match self.inputs.get(&i) {
+                    None => token,
+                    Some(sources) if layer.is_merge() => {
+                        let list: Vec<String> = sources.iter().map(|s| s.token()).collect();
+                        format!("{token}({})", list.join(","))
+                    }
+                    Some(sources) => format!("{token}@{}", sources[0].token()),
+                }
+            })
+            .collect();
         parts.push(format!("→ {}", self.classes));
         parts.join(" ")
     }

@@ -1,6 +1,6 @@
 use thiserror::Error;
 
-use crate::Shape;
+use crate::{Shape, Source};
 
 /// Why an architecture was rejected. Every variant names where the problem is.
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -17,7 +17,7 @@ pub enum ArchError {
     Top { field: String, reason: String },
     /// A layer has an unknown `type`.
     #[error(
-        "layer {layer}: unknown layer type `{found}` (expected one of conv2d, maxpool2d, avgpool2d, dense, activation, dropout)"
+        "layer {layer}: unknown layer type `{found}` (expected one of conv2d, maxpool2d, avgpool2d, dense, activation, dropout, add, concat)"
     )]
     UnknownType { layer: usize, found: String },
     /// A layer has a field its type does not take.
@@ -35,6 +35,38 @@ pub enum ArchError {
         kind: String,
         field: String,
         reason: String,
+    },
+    /// A layer reads a layer that does not come before it.
+    #[error(
+        "layer {layer} ({description}) reads layer {reads}, which does not come before it (inputs are earlier layers or \"input\")"
+    )]
+    ForwardReference {
+        layer: usize,
+        description: String,
+        reads: usize,
+    },
+    /// A layer's output reaches nothing: no later layer reads it.
+    #[error(
+        "layer {layer} ({description}) is read by no later layer, so it never reaches the head (layer {next} reads {next_reads} instead)"
+    )]
+    Dangling {
+        layer: usize,
+        description: String,
+        next: usize,
+        next_reads: String,
+    },
+    /// The inputs of a merge do not fit together.
+    #[error(
+        "layer {layer} ({description}): {first} gives {first_shape} but {other} gives {other_shape} ({rule})"
+    )]
+    Mismatch {
+        layer: usize,
+        description: String,
+        first: Source,
+        first_shape: Shape,
+        other: Source,
+        other_shape: Shape,
+        rule: &'static str,
     },
     /// A conv or pool layer does not fit the shape coming into it.
     #[error("layer {layer} ({description}) does not fit its input: {source}")]
@@ -65,7 +97,10 @@ impl ArchError {
             ArchError::UnknownType { layer, .. }
             | ArchError::UnknownField { layer, .. }
             | ArchError::Field { layer, .. }
-            | ArchError::DoesNotFit { layer, .. } => Some(*layer),
+            | ArchError::DoesNotFit { layer, .. }
+            | ArchError::ForwardReference { layer, .. }
+            | ArchError::Dangling { layer, .. }
+            | ArchError::Mismatch { layer, .. } => Some(*layer),
             ArchError::Json { .. } | ArchError::Top { .. } => None,
         }
     }

@@ -87,6 +87,10 @@ pub enum Layer {
     Dropout {
         rate: f64,
     },
+    /// Element-wise sum of two or more inputs of equal shape (spec §9.4).
+    Add,
+    /// Two or more inputs joined along the channels (or features, for vectors).
+    Concat,
 }
 
 /// The type of a layer without its hyperparameters.
@@ -99,17 +103,21 @@ pub enum LayerKind {
     Dense,
     Activation,
     Dropout,
+    Add,
+    Concat,
 }
 
 impl LayerKind {
     /// Every layer type.
-    pub const ALL: [LayerKind; 6] = [
+    pub const ALL: [LayerKind; 8] = [
         LayerKind::Conv2d,
         LayerKind::Maxpool2d,
         LayerKind::Avgpool2d,
         LayerKind::Dense,
         LayerKind::Activation,
         LayerKind::Dropout,
+        LayerKind::Add,
+        LayerKind::Concat,
     ];
 
     /// The `type` string of the JSON format.
@@ -121,6 +129,8 @@ impl LayerKind {
             LayerKind::Dense => "dense",
             LayerKind::Activation => "activation",
             LayerKind::Dropout => "dropout",
+            LayerKind::Add => "add",
+            LayerKind::Concat => "concat",
         }
     }
 
@@ -135,6 +145,11 @@ impl LayerKind {
             self,
             LayerKind::Conv2d | LayerKind::Maxpool2d | LayerKind::Avgpool2d
         )
+    }
+
+    /// Whether layers of this type merge several inputs (add, concat).
+    pub fn is_merge(self) -> bool {
+        matches!(self, LayerKind::Add | LayerKind::Concat)
     }
 }
 
@@ -174,12 +189,20 @@ impl Layer {
             Layer::Dense { .. } => LayerKind::Dense,
             Layer::Activation { .. } => LayerKind::Activation,
             Layer::Dropout { .. } => LayerKind::Dropout,
+            Layer::Add => LayerKind::Add,
+            Layer::Concat => LayerKind::Concat,
         }
+    }
+
+    /// Whether this layer merges several inputs (add, concat).
+    pub fn is_merge(&self) -> bool {
+        self.kind().is_merge()
     }
 
     /// The output shape for `input`, or why the layer does not fit it.
     ///
     /// Uses the format's rule (`w ≥ k`); the sampler adds REMAP's stricter `w > k` itself.
+    /// A merge of one input passes it through; [`Layer::merged_shape`] merges several.
     pub fn output_shape(&self, input: Shape) -> Result<Shape, FitError> {
         let spatial = |window: u32, stride: u32, padding: Padding| -> Result<Shape, FitError> {
             let Shape::Spatial {
@@ -221,7 +244,49 @@ impl Layer {
                 spatial(size, stride, Padding::Valid)
             }
             Layer::Dense { units } => Ok(Shape::Flat(units)),
-            Layer::Activation { .. } | Layer::Dropout { .. } => Ok(input),
+            Layer::Activation { .. } | Layer::Dropout { .. } | Layer::Add | Layer::Concat => {
+                Ok(input)
+            }
+        }
+    }
+
+    /// The output shape of a merge of `inputs` (two or more), or the index of the first input
+    /// that does not match `inputs[0]`: `add` needs equal shapes; `concat` equal height and
+    /// width (channels add up), or vectors (features add up).
+    pub fn merged_shape(&self, inputs: &[Shape]) -> Result<Shape, usize> {
+        let first = inputs[0];
+        let mismatch = |fits: &dyn Fn(Shape) -> bool| inputs.iter().position(|&s| !fits(s));
+        let fits_concat = |s: Shape| match (first, s) {
+            (Shape::Flat(_), Shape::Flat(_)) => true,
+            (
+                Shape::Spatial { height, width, .. },
+                Shape::Spatial {
+                    height: h,
+                    width: w,
+                    ..
+                },
+            ) => (height, width) == (h, w),
+            _ => false,
+        };
+        match self {
+            Layer::Concat => match mismatch(&fits_concat) {
+                Some(i) => Err(i),
+                None => {
+                    let channels = inputs.iter().map(|s| s.channels()).sum();
+                    Ok(match first {
+                        Shape::Spatial { height, width, .. } => Shape::Spatial {
+                            height,
+                            width,
+                            channels,
+                        },
+                        Shape::Flat(_) => Shape::Flat(channels),
+                    })
+                }
+            },
+            _ => match mismatch(&|s| s == first) {
+                Some(i) => Err(i),
+                None => Ok(first),
+            },
         }
     }
 
@@ -262,6 +327,8 @@ impl Layer {
             Layer::Dense { units } => format!("D{units}"),
             Layer::Activation { function } => function.name().to_string(),
             Layer::Dropout { rate } => format!("Dr{rate}"),
+            Layer::Add => "+".into(),
+            Layer::Concat => "‖".into(),
         }
     }
 }
@@ -275,7 +342,8 @@ fn pool_token(letter: char, size: u32, stride: u32) -> String {
 }
 
 /// The type and hyperparameters, as change texts and errors write them:
-/// `conv2d(k3,f32)`, `maxpool2d(2)`, `dense(128)`, `activation(relu)`, `dropout(0.25)`.
+/// `conv2d(k3,f32)`, `maxpool2d(2)`, `dense(128)`, `activation(relu)`, `dropout(0.25)`,
+/// `add`, `concat`.
 impl fmt::Display for Layer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
@@ -304,6 +372,8 @@ impl fmt::Display for Layer {
             Layer::Dense { units } => write!(f, "dense({units})"),
             Layer::Activation { function } => write!(f, "activation({})", function.name()),
             Layer::Dropout { rate } => write!(f, "dropout({rate})"),
+            Layer::Add => f.write_str("add"),
+            Layer::Concat => f.write_str("concat"),
         }
     }
 }

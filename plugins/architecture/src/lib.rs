@@ -1,8 +1,9 @@
-//! REMAP's architecture format (spec §2): one sequential CNN for image classification.
+//! REMAP's architecture format (spec §2, §9.4): one CNN for image classification.
 //!
-//! An [`Architecture`] is an input shape, a number of classes and a chain of hidden
-//! [`Layer`]s; the classifier head (flatten → dense(`classes`) → softmax) is implicit and
-//! always last. This crate parses the interchange JSON with errors that name the layer and
+//! An [`Architecture`] is an input shape, a number of classes and hidden [`Layer`]s, each
+//! reading the layer before it unless it names its [`Source`]s (skips and branches merged by
+//! `add` and `concat`); the classifier head (flatten → dense(`classes`) → softmax) is
+//! implicit and always last. This crate parses the interchange JSON with errors that name the layer and
 //! field, infers every layer's output shape, counts parameters exactly as PyTorch does, and
 //! gives each architecture a canonical form and a stable content hash.
 
@@ -16,6 +17,8 @@ mod origin;
 mod parse;
 mod shape;
 mod snac;
+mod source;
+mod wiring;
 
 pub use align::{AlignedRow, RowKind, align};
 pub use analysis::{Analysis, LayerReport};
@@ -26,4 +29,6 @@ pub use layer::{Activation, Layer, LayerKind, Padding};
 pub use origin::Origin;
 pub use parse::{ParsedItem, parse_many};
 pub use shape::Shape;
-pub use snac::{Snac, SnacHead, SnacLayer};
+pub use snac::{Snac, SnacArc, SnacHead, SnacLayer};
+pub use source::Source;
+pub use wiring::Skip;

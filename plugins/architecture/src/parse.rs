@@ -2,7 +2,9 @@
 
 use serde_json::{Map, Value};
 
-use crate::{Activation, ArchError, Architecture, Input, Layer, LayerKind, Padding};
+use std::collections::BTreeMap;
+
+use crate::{Activation, ArchError, Architecture, Input, Layer, LayerKind, Padding, Source};
 
 /// Largest accepted value of any integer hyperparameter; keeps shape arithmetic exact.
 const MAX_INT: u64 = 1 << 16;
@@ -39,7 +41,7 @@ impl Architecture {
         })?;
         let input = read_input(top)?;
         let classes = top_int(top, "classes", 2)?;
-        let layers = match top.get("layers") {
+        let entries: Vec<(Layer, Option<Vec<Source>>)> = match top.get("layers") {
             None => {
                 return Err(top_err(
                     "layers",
@@ -58,11 +60,18 @@ impl Architecture {
                 ));
             }
         };
-        Ok(Architecture {
-            input,
-            classes,
-            layers,
-        })
+        let mut inputs = BTreeMap::new();
+        let layers = entries
+            .into_iter()
+            .enumerate()
+            .map(|(i, (layer, sources))| {
+                if let Some(sources) = sources {
+                    inputs.insert(i, sources);
+                }
+                layer
+            })
+            .collect();
+        Ok(Architecture::new(input, classes, layers).with_inputs(inputs))
     }
 }
 
@@ -177,17 +186,55 @@ impl LayerFields<'_> {
     }
 }
 
+/// The fields of each type besides `type`; every type also takes `inputs`.
 fn allowed_fields(kind: LayerKind) -> &'static [&'static str] {
     match kind {
-        LayerKind::Conv2d => &["filters", "kernel", "stride", "padding"],
-        LayerKind::Maxpool2d | LayerKind::Avgpool2d => &["size", "stride"],
-        LayerKind::Dense => &["units"],
-        LayerKind::Activation => &["function"],
-        LayerKind::Dropout => &["rate"],
+        LayerKind::Conv2d => &["filters", "kernel", "stride", "padding", "inputs"],
+        LayerKind::Maxpool2d | LayerKind::Avgpool2d => &["size", "stride", "inputs"],
+        LayerKind::Dense => &["units", "inputs"],
+        LayerKind::Activation => &["function", "inputs"],
+        LayerKind::Dropout => &["rate", "inputs"],
+        LayerKind::Add | LayerKind::Concat => &["inputs"],
     }
 }
 
-fn read_layer(index: usize, value: &Value) -> Result<Layer, ArchError> {
+/// A layer's `inputs`: a non-empty array of earlier layer indices or `"input"`. Whether the
+/// indices come before the layer, and how many it may list, is [`Architecture::analyze`]'s.
+fn read_inputs(f: &LayerFields) -> Result<Option<Vec<Source>>, ArchError> {
+    let items = match f.obj.get("inputs") {
+        None => return Ok(None),
+        Some(Value::Array(items)) if !items.is_empty() => items,
+        Some(Value::Array(_)) => {
+            return Err(f.err("inputs", "empty (list layer indices or \"input\")"));
+        }
+        Some(v) => {
+            return Err(f.err(
+                "inputs",
+                format!(
+                    "expected an array of layer indices or \"input\", found {}",
+                    type_name(v)
+                ),
+            ));
+        }
+    };
+    items
+        .iter()
+        .enumerate()
+        .map(|(k, v)| match v {
+            Value::String(s) if s == "input" => Ok(Source::Input),
+            v => match v.as_u64() {
+                Some(i) if i <= MAX_INT => Ok(Source::Layer(i as usize)),
+                _ => Err(f.err(
+                    "inputs",
+                    format!("item {k}: expected a layer index or \"input\", found {v}"),
+                )),
+            },
+        })
+        .collect::<Result<_, _>>()
+        .map(Some)
+}
+
+fn read_layer(index: usize, value: &Value) -> Result<(Layer, Option<Vec<Source>>), ArchError> {
     let obj = value.as_object().ok_or_else(|| ArchError::Field {
         layer: index,
         kind: "?".into(),
@@ -230,7 +277,8 @@ fn read_layer(index: usize, value: &Value) -> Result<Layer, ArchError> {
         });
     }
     let f = LayerFields { index, kind, obj };
-    Ok(match kind {
+    let inputs = read_inputs(&f)?;
+    let layer = match kind {
         LayerKind::Conv2d => {
             let padding = match f.string("padding")? {
                 None | Some("valid") => Padding::Valid,
@@ -281,7 +329,10 @@ fn read_layer(index: usize, value: &Value) -> Result<Layer, ArchError> {
             }
             Layer::Dropout { rate }
         }
-    })
+        LayerKind::Add => Layer::Add,
+        LayerKind::Concat => Layer::Concat,
+    };
+    Ok((layer, inputs))
 }
 
 /// One architecture read from a file that may hold many, with where it came from.

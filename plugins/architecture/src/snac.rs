@@ -37,11 +37,24 @@ pub struct SnacHead {
     pub tensor_size: u64,
 }
 
-/// A whole chain: input shape, hidden layers, head.
+/// A connection the chain order does not draw (spec §9.4): an arc over the chips from
+/// `from`'s output into layer `to`, usually a merge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+pub struct SnacArc {
+    /// The hidden layer the arc leaves, or `null` for the input.
+    #[ts(type = "number | null")]
+    pub from: Option<usize>,
+    /// The hidden layer it enters.
+    pub to: usize,
+}
+
+/// A whole net: input shape, hidden layers in order, the arcs of its skips, head.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Snac {
     pub input: Vec<u32>,
     pub layers: Vec<SnacLayer>,
+    /// Skips and branches; empty for a chain.
+    pub arcs: Vec<SnacArc>,
     pub head: SnacHead,
 }
 
@@ -70,6 +83,14 @@ impl Snac {
         Ok(Snac {
             input: arch.input.shape().dims(),
             layers,
+            arcs: arch
+                .skips()
+                .into_iter()
+                .map(|skip| SnacArc {
+                    from: skip.from.layer(),
+                    to: skip.to,
+                })
+                .collect(),
             head: SnacHead {
                 classes: arch.classes,
                 params: analysis.head.params,
@@ -110,5 +131,24 @@ mod tests {
         assert_eq!(json["layers"][0]["type"], "conv2d");
         assert_eq!(json["layers"][0]["tensor_size"], 5408);
         assert!(json["layers"][0].get("function").is_none());
+        assert_eq!(json["arcs"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn skips_become_arcs_into_their_merge() {
+        let arch = Architecture::from_json(
+            r#"{"input":{"height":8,"width":8,"channels":1},"classes":2,"layers":[
+                {"type":"conv2d","filters":4,"kernel":3,"padding":"same"},
+                {"type":"conv2d","filters":4,"kernel":3,"padding":"same"},
+                {"type":"add","inputs":[1,0]},
+                {"type":"conv2d","filters":4,"kernel":1,"inputs":["input"]},
+                {"type":"concat","inputs":[2,3]}]}"#,
+        )
+        .unwrap();
+        let snac = Snac::of(&arch).unwrap();
+        let arcs: Vec<(Option<usize>, usize)> = snac.arcs.iter().map(|a| (a.from, a.to)).collect();
+        assert_eq!(arcs, [(Some(0), 2), (None, 3), (Some(2), 4)]);
+        assert_eq!(snac.layers[2].kind, LayerKind::Add);
+        assert_eq!(snac.layers[4].output, [8, 8, 8]);
     }
 }
