@@ -38,11 +38,15 @@ pub enum Label {
     Tanh,
     /// A sigmoid activation.
     Sigmoid,
+    /// An `add` merge (spec §9.4): matches only itself.
+    Add,
+    /// A `concat` merge: matches only itself.
+    Concat,
 }
 
 impl Label {
     /// Every label, in declaration order (a label's position is `label as usize`).
-    pub const ALL: [Label; 14] = [
+    pub const ALL: [Label; 16] = [
         Label::Ip,
         Label::Op,
         Label::Softmax,
@@ -57,6 +61,8 @@ impl Label {
         Label::Relu,
         Label::Tanh,
         Label::Sigmoid,
+        Label::Add,
+        Label::Concat,
     ];
 
     /// The convolution label of a kernel size.
@@ -95,6 +101,8 @@ impl Label {
             Label::Relu => "relu",
             Label::Tanh => "tanh",
             Label::Sigmoid => "sigmoid",
+            Label::Add => "add",
+            Label::Concat => "concat",
         }
     }
 
@@ -186,7 +194,7 @@ mod tests {
             names,
             [
                 "ip", "op", "softmax", "dense", "dropout", "conv1", "conv3", "conv5", "pool2",
-                "pool3", "pool5", "relu", "tanh", "sigmoid",
+                "pool3", "pool5", "relu", "tanh", "sigmoid", "add", "concat",
             ]
         );
         assert_eq!(Label::Conv3.to_string(), "conv3");
@@ -218,6 +226,8 @@ mod tests {
         assert_eq!(Dense.mismatch(Dropout), FORBIDDEN);
         assert_eq!(Conv3.mismatch(Pool3), FORBIDDEN);
         assert_eq!(Ip.mismatch(Softmax), FORBIDDEN);
+        assert_eq!(Add.mismatch(Concat), FORBIDDEN);
+        assert_eq!(Add.mismatch(Relu), FORBIDDEN);
         for a in Label::ALL {
             assert_eq!(a.mismatch(a), 0.0, "{a}");
             for b in Label::ALL {

@@ -1,11 +1,10 @@
-//! An architecture as OTMANN sees it (spec §6.2): a petgraph chain
-//! `ip → hidden layers → dense(classes) → softmax → op` whose layers carry a label, a mass
-//! and path-length features.
+//! An architecture as OTMANN sees it (spec §6.2, §9.4): a petgraph DAG
+//! `ip → hidden layers (as wired) → dense(classes) → softmax → op` whose layers carry a
+//! label, a mass and path-length features. A chain is the graph with one path.
 
 use petgraph::Direction;
-use petgraph::algo::toposort;
 use petgraph::graph::{DiGraph, NodeIndex};
-use remap_architecture::{Architecture, Layer};
+use remap_architecture::{Architecture, Layer, Source};
 
 use crate::label::Label;
 
@@ -22,10 +21,10 @@ pub struct Node {
 }
 
 /// An architecture prepared for OTMANN: labels, masses and the 12 + 12 path-length features
-/// of every layer, in chain order (`ip` first, `op` last).
+/// of every layer, in topological order (`ip` first, hidden layers by index, `op` last).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OtmannNetwork {
-    /// Layers in chain order.
+    /// Layers in topological order.
     pub nodes: Vec<Node>,
     /// Features of the paths from `ip` to each layer.
     pub from_ip: Vec<[f64; FEATURES]>,
@@ -38,8 +37,9 @@ pub struct OtmannNetwork {
 impl OtmannNetwork {
     /// Prepares an architecture. Only layer types and unit counts matter, so this never fails.
     pub fn new(arch: &Architecture) -> Self {
-        let graph = chain_graph(arch);
-        let order = toposort(&graph, None).expect("a chain has no cycle");
+        let graph = layer_graph(arch);
+        // Layers read only earlier layers, so the order nodes were added in is topological.
+        let order: Vec<NodeIndex> = graph.node_indices().collect();
         let from_ip = path_features(&graph, &order, Direction::Incoming);
         let to_op = path_features(&graph, &order, Direction::Outgoing);
         let nodes: Vec<Node> = order.iter().map(|&n| graph[n].clone()).collect();
@@ -59,36 +59,54 @@ impl OtmannNetwork {
     }
 }
 
-/// REMAP's label of a hidden layer and the number of channels it outputs given `c_in`.
-fn label_and_channels(layer: &Layer, c_in: f64) -> (Label, f64) {
+/// REMAP's label of a hidden layer and the number of channels it outputs given the
+/// channels of its inputs.
+fn label_and_channels(layer: &Layer, c_in: &[f64]) -> (Label, f64) {
+    let first = c_in[0];
     match layer {
         Layer::Conv2d {
             kernel, filters, ..
         } => (Label::conv(*kernel), f64::from(*filters)),
         // REMAP gives max and average pooling the same label.
-        Layer::Maxpool2d { size, .. } | Layer::Avgpool2d { size, .. } => (Label::pool(*size), c_in),
+        Layer::Maxpool2d { size, .. } | Layer::Avgpool2d { size, .. } => {
+            (Label::pool(*size), first)
+        }
         Layer::Dense { units } => (Label::Dense, f64::from(*units)),
-        Layer::Activation { function } => (Label::from(*function), c_in),
-        Layer::Dropout { .. } => (Label::Dropout, c_in),
+        Layer::Activation { function } => (Label::from(*function), first),
+        Layer::Dropout { .. } => (Label::Dropout, first),
+        Layer::Add => (Label::Add, first),
+        Layer::Concat => (Label::Concat, c_in.iter().sum()),
     }
 }
 
-/// Builds the chain with masses: conv, dense, dropout and activation weigh `c_in · c_out`,
-/// pools weigh `c_in`, and `ip`, `softmax`, `op` each weigh `max(0.1 · M, 100)`.
-fn chain_graph(arch: &Architecture) -> DiGraph<Node, ()> {
+/// Builds the graph with masses: conv, dense, dropout and activation weigh `c_in · c_out`;
+/// pools weigh `c_in` and merges the channels they output, as neither transforms its input;
+/// `ip`, `softmax`, `op` each weigh `max(0.1 · M, 100)`. Edges follow the layers' sources.
+fn layer_graph(arch: &Architecture) -> DiGraph<Node, ()> {
     // REMAP's `ip` emits one channel whatever the real input has.
-    let mut c_in = 1.0;
+    let ip_channels = 1.0;
+    let mut channels: Vec<f64> = Vec::with_capacity(arch.layers.len());
     let mut hidden = Vec::with_capacity(arch.layers.len() + 1);
-    for layer in &arch.layers {
-        let (label, c_out) = label_and_channels(layer, c_in);
-        let mass = if label.is_pool() { c_in } else { c_in * c_out };
+    for (i, layer) in arch.layers.iter().enumerate() {
+        let c_in: Vec<f64> = arch
+            .sources(i)
+            .iter()
+            .map(|s| s.layer().map_or(ip_channels, |j| channels[j]))
+            .collect();
+        let (label, c_out) = label_and_channels(layer, &c_in);
+        let first = c_in[0];
+        let mass = match label {
+            l if l.is_pool() => first,
+            Label::Add | Label::Concat => c_out,
+            _ => first * c_out,
+        };
         hidden.push(Node { label, mass });
-        c_in = c_out;
+        channels.push(c_out);
     }
-    let classes = f64::from(arch.classes);
+    let last = channels.last().copied().unwrap_or(ip_channels);
     hidden.push(Node {
         label: Label::Dense,
-        mass: c_in * classes,
+        mass: last * f64::from(arch.classes),
     });
     let layer_mass: f64 = hidden.iter().map(|n| n.mass).sum();
     let io_mass = (0.1 * layer_mass).max(100.0);
@@ -98,15 +116,21 @@ fn chain_graph(arch: &Architecture) -> DiGraph<Node, ()> {
     };
 
     let mut graph = DiGraph::with_capacity(hidden.len() + 3, hidden.len() + 2);
-    let mut prev = graph.add_node(io(Label::Ip));
-    for node in hidden
-        .into_iter()
-        .chain([io(Label::Softmax), io(Label::Op)])
-    {
-        let next = graph.add_node(node);
-        graph.add_edge(prev, next, ());
-        prev = next;
+    let ip = graph.add_node(io(Label::Ip));
+    let nodes: Vec<NodeIndex> = hidden.into_iter().map(|n| graph.add_node(n)).collect();
+    let node_of = |s: Source| s.layer().map_or(ip, |j| nodes[j]);
+    for (i, &node) in nodes.iter().enumerate().take(arch.layers.len()) {
+        for s in arch.sources(i) {
+            graph.add_edge(node_of(s), node, ());
+        }
     }
+    // The head reads the last hidden layer (or the image), then softmax, then op.
+    let head = nodes[arch.layers.len()];
+    graph.add_edge(node_of(Source::previous(arch.layers.len())), head, ());
+    let softmax = graph.add_node(io(Label::Softmax));
+    let op = graph.add_node(io(Label::Op));
+    graph.add_edge(head, softmax, ());
+    graph.add_edge(softmax, op, ());
     graph
 }
 
@@ -168,12 +192,7 @@ mod tests {
     use remap_architecture::{Activation, Input};
 
     fn arch(layers: Vec<Layer>) -> Architecture {
-        let input = Input {
-            height: 28,
-            width: 28,
-            channels: 3,
-        };
-        Architecture::new(input, 10, layers)
+        Architecture::new(Input::new(28, 28, 3), 10, layers)
     }
 
     #[test]
@@ -228,5 +247,32 @@ mod tests {
             }
             assert!(f[6..].iter().all(|&x| x == 0.0));
         }
+    }
+
+    #[test]
+    fn a_skip_is_an_edge_and_gives_paths_of_two_lengths() {
+        // ip → conv3 → relu → conv3 → add(2, 0) → dense → softmax → op, with 0 → add.
+        let net = OtmannNetwork::new(
+            &Architecture::from_json(
+                r#"{"input":{"height":8,"width":8,"channels":1},"classes":2,"layers":[
+                {"type":"conv2d","filters":4,"kernel":3,"padding":"same"},
+                {"type":"activation","function":"relu"},
+                {"type":"conv2d","filters":4,"kernel":3,"padding":"same"},
+                {"type":"add","inputs":[2,0]}]}"#,
+            )
+            .unwrap(),
+        );
+        let labels: Vec<_> = net.nodes.iter().map(|n| n.label).collect();
+        use Label::*;
+        assert_eq!(labels, [Ip, Conv3, Relu, Conv3, Add, Dense, Softmax, Op]);
+        // The add weighs the channels it outputs.
+        assert_eq!(net.nodes[4].mass, 4.0);
+        // From ip to the add: shortest ip → conv → add (2), longest through both convs (4),
+        // random walk the mean over its two inputs ((1 + 1) + (3 + 1)) / 2 = 3.
+        assert_eq!(net.from_ip[4][..3], [2.0, 4.0, 3.0]);
+        // Conv edges on those paths: 1 and 2.
+        assert_eq!(net.from_ip[4][3..5], [1.0, 2.0]);
+        // From the first conv to op: through the add directly (4 hops) or via relu, conv (6).
+        assert_eq!(net.to_op[1][..2], [4.0, 6.0]);
     }
 }
