@@ -46,8 +46,9 @@ pub struct Generated {
     pub dropped_over_budget: usize,
 }
 
-/// One child per selected layer with that layer removed. Removals that leave an invalid
-/// net, or a net equal to an earlier child or an existing model, are skipped with a reason.
+/// One child per selected layer with that layer removed, rewired as spec §9.4 says (the
+/// readers of a removed layer read its first input). Removals that leave an invalid net, or
+/// a net equal to an earlier child or an existing model, are skipped with a reason.
 pub fn ablate(
     parent: &Architecture,
     request: &AblationRequest,
@@ -75,9 +76,8 @@ pub fn ablate(
         dropped_over_budget: 0,
     };
     for at in selected {
-        let mut layers = parent.layers.clone();
-        let removed = layers.remove(at);
-        let child = Architecture::new(parent.input, parent.classes, layers);
+        let removed = parent.layers[at].clone();
+        let child = parent.without_layer(at);
         let skip = |reason: String| Skipped {
             layer: Some(at),
             reason: format!("removing {removed} at {at}: {reason}"),

@@ -9,7 +9,11 @@ use crate::lineage::Change;
 /// The kind of `change`, independent of where in the net it happened.
 pub fn edit_kind(change: &Change) -> String {
     match change {
+        Change::Removed { layer, .. } if layer.is_merge() => "remove skip".into(),
         Change::Removed { layer, .. } => format!("remove {}", noun(layer.kind())),
+        Change::SkipAdded { .. } => "add skip".into(),
+        Change::Inserted { layer, .. } if layer.is_merge() => "add skip".into(),
+        Change::Rewired { .. } => "rewire skip".into(),
         Change::Inserted { layer, .. } => format!("insert {}", noun(layer.kind())),
         Change::Replaced { old, new, .. } if old.kind() == new.kind() => {
             format!("change {}", noun(old.kind()))
@@ -58,6 +62,8 @@ fn noun(kind: LayerKind) -> &'static str {
         LayerKind::Dense => "dense",
         LayerKind::Activation => "activation",
         LayerKind::Dropout => "dropout",
+        LayerKind::Add => "add merge",
+        LayerKind::Concat => "concat merge",
     }
 }
 
@@ -66,10 +72,10 @@ mod tests {
     use remap_architecture::{Activation, Layer};
 
     use super::*;
-    use crate::lineage::diff;
+    use crate::lineage::diff_layers;
 
     fn kinds(from: &[Layer], to: &[Layer]) -> Vec<String> {
-        diff(from, to).iter().map(edit_kind).collect()
+        diff_layers(from, to).iter().map(edit_kind).collect()
     }
 
     #[test]

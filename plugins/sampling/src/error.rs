@@ -92,4 +92,16 @@ pub enum SpaceError {
     /// The pre-dense table has no `start` row.
     #[error("pre_dense table has no `start` row")]
     NoStart,
+    /// A table lists a merge, which needs inputs a table cannot give.
+    #[error(
+        "{table} table, row `{row}` lists `{kind}`: merges are not drawn from tables (a `[residual]` section samples skips)"
+    )]
+    MergeInTable {
+        table: &'static str,
+        row: String,
+        kind: &'static str,
+    },
+    /// The `[residual]` section is wrong.
+    #[error("residual: {reason}")]
+    BadResidual { reason: String },
 }

@@ -65,6 +65,7 @@ impl Hyperparameter {
             LayerKind::Dense => &[Hyperparameter::Units],
             LayerKind::Activation => &[Hyperparameter::Function],
             LayerKind::Dropout => &[Hyperparameter::Rate],
+            LayerKind::Add | LayerKind::Concat => &[],
         }
     }
 }
@@ -157,5 +158,7 @@ pub(crate) fn blank(kind: LayerKind) -> Layer {
             function: Activation::Relu,
         },
         LayerKind::Dropout => Layer::Dropout { rate: 0.5 },
+        LayerKind::Add => Layer::Add,
+        LayerKind::Concat => Layer::Concat,
     }
 }

@@ -1,7 +1,8 @@
 //! REMAP's model generation (spec §3–§4) as plain Rust, usable without Tauri.
 //!
 //! - [`SearchSpace`]: hyperparameter grids and transition tables as data, with the built-in
-//!   `remap-2019` preset and validation of user files.
+//!   `remap-2019` preset (chains), the `residual` preset (residual blocks, spec §9.4) and
+//!   validation of user files.
 //! - [`Sampler`]: the seeded Markov-chain sampler with REMAP's fit-or-redraw rule and
 //!   parameter cap.
 //! - [`ablate`] and [`vary`]: children of a model, with [`Child`] lineage (parent hash,
@@ -24,7 +25,7 @@ pub use budget::{over_budget, over_budget_reason};
 pub use edit_kind::edit_kind;
 pub use error::{SamplingError, SpaceError};
 pub use hyper::{HValue, Hyperparameter};
-pub use lineage::{Change, Child, Origin, apply, diff};
+pub use lineage::{Change, Child, Origin, apply, diff, diff_layers};
 pub use sampler::{DEFAULT_MAX_PARAMS, Sampler, SamplerStats, fits_strictly};
-pub use space::{Grids, Phase, Row, SearchSpace, Step, Table};
+pub use space::{Grids, PRESETS, Phase, Residual, Row, SearchSpace, Step, Table};
 pub use variation::{DEFAULT_MAX_ATTEMPTS, Operation, Restriction, VariationRequest, vary};

@@ -1,8 +1,12 @@
 //! REMAP's Markov-chain sampler (spec §3): seeded, fit-or-redraw, with a parameter cap.
 
-use rand::SeedableRng;
+use std::collections::BTreeMap;
+
+use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use remap_architecture::{Architecture, Input, Layer, Shape};
+use remap_architecture::{
+    Activation, Architecture, Input, Layer, LayerKind, Padding, Shape, Source,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::SamplingError;
@@ -104,7 +108,7 @@ impl Sampler {
     /// One architecture within the cap, or an error if the cap rejects 100,000 in a row.
     pub fn try_sample(&mut self) -> Result<Architecture, SamplingError> {
         for _ in 0..MAX_CONSECUTIVE_REJECTIONS {
-            let Some((layers, params)) = self.draw_chain() else {
+            let Some((drawn, params)) = self.draw_chain() else {
                 self.stats.dead_ends += 1;
                 continue;
             };
@@ -113,7 +117,8 @@ impl Sampler {
                 continue;
             }
             self.stats.accepted += 1;
-            return Ok(Architecture::new(self.input, self.classes, layers));
+            let Drawn { layers, inputs } = drawn;
+            return Ok(Architecture::new(self.input, self.classes, layers).with_inputs(inputs));
         }
         Err(SamplingError::Request {
             field: "max_params",
@@ -124,16 +129,16 @@ impl Sampler {
         })
     }
 
-    /// Draws one chain and its parameter count (head included), or `None` at a dead end.
-    fn draw_chain(&mut self) -> Option<(Vec<Layer>, u64)> {
+    /// Draws one net and its parameter count (head included), or `None` at a dead end.
+    fn draw_chain(&mut self) -> Option<(Drawn, u64)> {
         let grids = self.space.grids();
-        let mut layers = Vec::new();
+        let mut net = Drawn::default();
         let mut shape = self.input.shape();
         let mut params = 0u64;
         let mut phase = Phase::PreDense;
         let mut row = Row::Start;
         loop {
-            if self.max_depth.is_some_and(|d| layers.len() >= d) {
+            if self.max_depth.is_some_and(|d| net.layers.len() >= d) {
                 break;
             }
             let list = self.space.row(phase, row)?;
@@ -144,7 +149,7 @@ impl Sampler {
                     return None;
                 }
                 let Step::Layer(kind) = *pick(&mut self.rng, list) else {
-                    return Some((layers, params + head_params(shape, self.classes)));
+                    return Some((net, params + head_params(shape, self.classes)));
                 };
                 let layer = grids.draw(kind, &mut self.rng);
                 if let Some(out) = fits_strictly(&layer, shape) {
@@ -155,9 +160,59 @@ impl Sampler {
             phase = phase.then(layer.kind());
             row = Row::After(layer.kind());
             shape = out;
-            layers.push(layer);
+            let activation = layer.kind() == LayerKind::Activation;
+            net.layers.push(layer);
+            // A residual block after a pre-dense activation (never drawn without the section,
+            // so remap-2019's sequences are unchanged).
+            if let Some(residual) = self.space.residual()
+                && activation
+                && phase == Phase::PreDense
+                && shape.is_spatial()
+                && self.max_depth.is_none_or(|d| net.layers.len() + 4 <= d)
+                && self.rng.random_bool(residual.probability)
+            {
+                let kernel = *pick(&mut self.rng, &residual.kernel);
+                params += net.push_residual(kernel, shape);
+                row = Row::After(LayerKind::Conv2d);
+            }
         }
-        Some((layers, params + head_params(shape, self.classes)))
+        Some((net, params + head_params(shape, self.classes)))
+    }
+}
+
+/// The layers drawn so far and the sources of the merges among them.
+#[derive(Debug, Default)]
+struct Drawn {
+    layers: Vec<Layer>,
+    inputs: BTreeMap<usize, Vec<Source>>,
+}
+
+impl Drawn {
+    /// Appends `conv(k, same) → relu → conv(k, same) → add` around the last layer, whose
+    /// output is `shape`; returns the block's parameters.
+    fn push_residual(&mut self, kernel: u32, shape: Shape) -> u64 {
+        let conv = Layer::Conv2d {
+            filters: shape.channels(),
+            kernel,
+            stride: 1,
+            padding: Padding::Same,
+        };
+        let block_input = self.layers.len() - 1;
+        let params = 2 * conv.params(shape);
+        self.layers.extend([
+            conv.clone(),
+            Layer::Activation {
+                function: Activation::Relu,
+            },
+            conv,
+            Layer::Add,
+        ]);
+        let add = self.layers.len() - 1;
+        self.inputs.insert(
+            add,
+            vec![Source::Layer(add - 1), Source::Layer(block_input)],
+        );
+        params
     }
 }
 

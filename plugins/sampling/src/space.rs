@@ -278,6 +278,40 @@ pub struct SearchSpace {
     pre_dense: Table,
     #[ts(as = "BTreeMap<String, Vec<String>>")]
     post_dense: Table,
+    #[ts(optional)]
+    residual: Option<Residual>,
+}
+
+/// Residual blocks (spec §9.4), the one way a space samples skips: after each activation
+/// drawn before the first dense layer, with `probability` the sampler appends
+/// `conv2d(k, same) → relu → conv2d(k, same) → add(that, the activation)`, keeping the
+/// channels, with `k` drawn uniformly from `kernel`; the chain then goes on as after a conv.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct Residual {
+    /// Chance of a block after each pre-dense activation, in [0, 1].
+    pub probability: f64,
+    /// Kernel sizes of the block's convolutions (odd, so `same` padding is symmetric).
+    pub kernel: Vec<u32>,
+}
+
+impl Residual {
+    fn validate(&self) -> Result<(), SpaceError> {
+        let bad = |reason: String| SpaceError::BadResidual { reason };
+        if !(0.0..=1.0).contains(&self.probability) {
+            return Err(bad(format!(
+                "probability {} is outside [0, 1]",
+                self.probability
+            )));
+        }
+        if self.kernel.is_empty() {
+            return Err(bad("kernel lists no size".into()));
+        }
+        match self.kernel.iter().find(|&&k| k % 2 == 0 || k > 15) {
+            Some(k) => Err(bad(format!("kernel {k} is not an odd size from 1 to 15"))),
+            None => Ok(()),
+        }
+    }
 }
 
 /// The file form of a [`SearchSpace`], before validation.
@@ -289,6 +323,8 @@ struct SpaceFile {
     grids: Grids,
     pre_dense: BTreeMap<String, Vec<String>>,
     post_dense: BTreeMap<String, Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    residual: Option<Residual>,
 }
 
 fn custom_name() -> String {
@@ -304,6 +340,7 @@ impl TryFrom<SpaceFile> for SearchSpace {
             grids: file.grids,
             pre_dense: Table::parse("pre_dense", &file.pre_dense)?,
             post_dense: Table::parse("post_dense", &file.post_dense)?,
+            residual: file.residual,
         };
         space.validate()?;
         Ok(space)
@@ -317,6 +354,7 @@ impl From<SearchSpace> for SpaceFile {
             grids: space.grids,
             pre_dense: space.pre_dense.to_names(),
             post_dense: space.post_dense.to_names(),
+            residual: space.residual,
         }
     }
 }
@@ -330,6 +368,11 @@ enum Format {
 
 /// The `remap-2019` preset's file, embedded so that the binaries need nothing beside them.
 const REMAP_2019: &str = include_str!("../presets/remap-2019.toml");
+/// The `residual` preset: `remap-2019` with residual blocks.
+const RESIDUAL: &str = include_str!("../presets/residual.toml");
+
+/// The built-in presets' names.
+pub const PRESETS: [&str; 2] = ["remap-2019", "residual"];
 
 /// Which table a chain is in: pre-dense until the first dense layer, post-dense after it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -376,9 +419,22 @@ impl SearchSpace {
         PRESET.clone()
     }
 
-    /// A built-in preset by name (`remap-2019`).
+    /// A built-in preset by name: `remap-2019` (chains only) or `residual` (its tables and
+    /// grids, plus residual blocks).
     pub fn preset(name: &str) -> Option<SearchSpace> {
-        (name == "remap-2019").then(SearchSpace::remap_2019)
+        match name {
+            "remap-2019" => Some(SearchSpace::remap_2019()),
+            "residual" => Some(
+                SearchSpace::parse(RESIDUAL, Format::Toml)
+                    .unwrap_or_else(|e| panic!("presets/residual.toml: {e}")),
+            ),
+            _ => None,
+        }
+    }
+
+    /// The space's residual blocks, if it samples any.
+    pub fn residual(&self) -> Option<&Residual> {
+        self.residual.as_ref()
     }
 
     /// Loads and validates a search space from a JSON file, or TOML if the name ends in `.toml`.
@@ -442,6 +498,9 @@ impl SearchSpace {
     /// follows a dense one, and that every row can reach `end`.
     fn validate(&self) -> Result<(), SpaceError> {
         self.grids.validate()?;
+        if let Some(residual) = &self.residual {
+            residual.validate()?;
+        }
         if self.pre_dense.row(Row::Start).is_none() {
             return Err(SpaceError::NoStart);
         }
@@ -450,6 +509,13 @@ impl SearchSpace {
             for (row, list) in self.table(phase).rows() {
                 for step in list {
                     let Step::Layer(kind) = *step else { continue };
+                    if kind.is_merge() {
+                        return Err(SpaceError::MergeInTable {
+                            table,
+                            row: row.name().into(),
+                            kind: kind.name(),
+                        });
+                    }
                     if phase == Phase::PostDense && kind.is_spatial() {
                         return Err(SpaceError::SpatialAfterDense {
                             row: row.name().into(),
@@ -656,6 +722,7 @@ mod tests {
             grids,
             pre_dense,
             post_dense,
+            residual: None,
         };
         space.validate().expect("the preset is valid");
         space
@@ -664,6 +731,65 @@ mod tests {
     #[test]
     fn the_preset_file_equals_the_literal_preset() {
         assert_eq!(SearchSpace::remap_2019(), remap_2019_literal());
+    }
+
+    #[test]
+    fn the_residual_preset_is_remap_2019_with_residual_blocks() {
+        let residual = SearchSpace::preset("residual").unwrap();
+        assert_eq!(residual.name(), "residual");
+        assert_eq!(
+            residual.residual(),
+            Some(&Residual {
+                probability: 0.8,
+                kernel: vec![3]
+            })
+        );
+        let mut chain = residual.clone();
+        chain.residual = None;
+        chain.name = "remap-2019".into();
+        assert_eq!(chain, SearchSpace::remap_2019());
+        for name in PRESETS {
+            assert!(SearchSpace::preset(name).is_some(), "{name}");
+        }
+    }
+
+    #[test]
+    fn tables_cannot_list_merges_and_residual_sections_are_checked() {
+        let mut file = SpaceFile::from(SearchSpace::remap_2019());
+        file.pre_dense.get_mut("start").unwrap().push("add".into());
+        let e = SearchSpace::try_from(file).unwrap_err().to_string();
+        assert!(
+            e.contains("row `start` lists `add`: merges are not drawn"),
+            "{e}"
+        );
+        for (residual, says) in [
+            (
+                Residual {
+                    probability: 1.5,
+                    kernel: vec![3],
+                },
+                "probability 1.5",
+            ),
+            (
+                Residual {
+                    probability: 0.5,
+                    kernel: vec![],
+                },
+                "no size",
+            ),
+            (
+                Residual {
+                    probability: 0.5,
+                    kernel: vec![3, 4],
+                },
+                "kernel 4",
+            ),
+        ] {
+            let mut file = SpaceFile::from(SearchSpace::remap_2019());
+            file.residual = Some(residual);
+            let e = SearchSpace::try_from(file).unwrap_err().to_string();
+            assert!(e.starts_with("residual: ") && e.contains(says), "{e}");
+        }
     }
 
     #[test]

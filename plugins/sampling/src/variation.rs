@@ -1,11 +1,12 @@
 //! Variation (spec §4, with REMAP's ignored restrictions honoured): N children with
-//! 1..K random edits each, drawn from the search space's transition rows and grids.
+//! 1..K random edits each, drawn from the search space's transition rows and grids; on
+//! graphs (spec §9.4) a variation may also add a skip.
 
 use std::collections::{BTreeMap, HashSet};
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use remap_architecture::{Architecture, Layer, LayerKind};
+use remap_architecture::{Architecture, Layer, LayerKind, Source};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -29,15 +30,21 @@ pub enum Operation {
     Replace,
     /// Set one hyperparameter to a different grid value.
     Reparametrize,
+    /// Insert an `add` before the position that sums the layer before it and an earlier
+    /// layer (or the image) of the same shape. Offered only where the parent has skips or
+    /// the space samples residual blocks, so chains of `remap-2019` vary as they always
+    /// have; removing a skip is removing its merge.
+    Skip,
 }
 
 impl Operation {
     /// Every operation.
-    pub const ALL: [Operation; 4] = [
+    pub const ALL: [Operation; 5] = [
         Operation::Insert,
         Operation::Remove,
         Operation::Replace,
         Operation::Reparametrize,
+        Operation::Skip,
     ];
 
     /// The name used in JSON and on the command line.
@@ -47,6 +54,7 @@ impl Operation {
             Operation::Remove => "remove",
             Operation::Replace => "replace",
             Operation::Reparametrize => "reparametrize",
+            Operation::Skip => "skip",
         }
     }
 
@@ -60,7 +68,7 @@ impl Operation {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(default)]
 pub struct Restriction {
-    /// Allowed operations; `None` allows all four.
+    /// Allowed operations; `None` allows all of them.
     #[ts(optional = nullable)]
     pub ops: Option<Vec<Operation>>,
     /// Layer types an insert or replace may create; `None` allows every type.
@@ -180,8 +188,7 @@ pub fn vary(
                     continue;
                 }
             };
-            let (layers, edits) = edited;
-            let child = Architecture::new(parent.input, parent.classes, layers);
+            let (child, edits) = edited;
             let params = match child.params() {
                 Ok(params) => params,
                 Err(e) => {
@@ -228,6 +235,7 @@ fn targets(
     request: &VariationRequest,
 ) -> Result<Vec<Target>, SamplingError> {
     let len = parent.layers.len();
+    let skips = !parent.is_chain() || space.residual().is_some();
     let mut positions: Vec<usize> = match &request.layers {
         Some(layers) => layers.clone(),
         None => (0..=len).collect(),
@@ -256,7 +264,10 @@ fn targets(
             let ops: Vec<Operation> = Operation::ALL
                 .into_iter()
                 .filter(|op| {
-                    restriction.allows(*op) && (position < len || *op == Operation::Insert)
+                    let slot = matches!(op, Operation::Insert | Operation::Skip);
+                    restriction.allows(*op)
+                        && (position < len || slot)
+                        && (skips || *op != Operation::Skip)
                 })
                 .collect();
             let grids = space.grids().restricted(&restriction.values);
@@ -278,7 +289,7 @@ fn targets(
 }
 
 /// Applies `k` changes at distinct, randomly chosen targets, left to right, so each change
-/// sees the actual layers before it. Returns the layers and the edit script, or why no
+/// sees the actual layers before it. Returns the net and the edit script, or why no
 /// operation was possible at some target.
 fn edit(
     parent: &Architecture,
@@ -286,7 +297,7 @@ fn edit(
     targets: &[Target],
     k: usize,
     rng: &mut ChaCha8Rng,
-) -> Result<(Vec<Layer>, Vec<Change>), String> {
+) -> Result<(Architecture, Vec<Change>), String> {
     let mut chosen: Vec<usize> = (0..targets.len()).collect();
     for i in 0..k {
         let j = i + rng.random_range(0..(chosen.len() - i) as u32) as usize;
@@ -294,7 +305,7 @@ fn edit(
     }
     chosen.truncate(k);
     chosen.sort_unstable();
-    let mut layers = parent.layers.clone();
+    let mut net = parent.clone();
     let mut edits = Vec::with_capacity(k);
     // Current index of parent position p is p + shift.
     let mut shift: isize = 0;
@@ -310,20 +321,20 @@ fn edit(
                 ));
             }
             let op = ops.remove(rng.random_range(0..ops.len() as u32) as usize);
-            if let Some(change) = try_op(op, &layers, at, target, space, rng) {
+            if let Some(change) = try_op(op, &net, at, target, space, rng) {
                 break change;
             }
         };
         shift += match change {
-            Change::Inserted { .. } => 1,
+            Change::Inserted { .. } | Change::SkipAdded { .. } => 1,
             Change::Removed { .. } => -1,
             _ => 0,
         };
-        layers = crate::lineage::apply(&layers, std::slice::from_ref(&change))
+        net = crate::lineage::apply(&net, std::slice::from_ref(&change))
             .expect("a drawn change applies");
         edits.push(change);
     }
-    Ok((layers, edits))
+    Ok((net, edits))
 }
 
 /// Re-draws of a replacement that came out equal to the layer it replaces.
@@ -331,13 +342,21 @@ const REPLACE_REDRAWS: usize = 32;
 
 fn try_op(
     op: Operation,
-    layers: &[Layer],
+    net: &Architecture,
     at: usize,
     target: &Target,
     space: &SearchSpace,
     rng: &mut ChaCha8Rng,
 ) -> Option<Change> {
+    let layers = &net.layers;
     match op {
+        Operation::Skip => {
+            let from = skip_sources(net, at);
+            (!from.is_empty()).then(|| Change::SkipAdded {
+                at,
+                from: *pick(rng, &from),
+            })
+        }
         Operation::Remove => Some(Change::Removed {
             at,
             layer: layers[at].clone(),
@@ -388,6 +407,27 @@ fn try_op(
             })
         }
     }
+}
+
+/// The sources a skip into a new `add` at `at` may come from: the image or a layer before
+/// `at - 1` whose output has the shape of layer `at - 1`'s.
+fn skip_sources(net: &Architecture, at: usize) -> Vec<Source> {
+    let Ok(analysis) = net.analyze() else {
+        return Vec::new();
+    };
+    let Some(before) = at.checked_sub(1) else {
+        return Vec::new();
+    };
+    let shape = analysis.layers[before].output;
+    let image = (net.input.shape() == shape).then_some(Source::Input);
+    image
+        .into_iter()
+        .chain(
+            (0..before)
+                .filter(|&i| analysis.layers[i].output == shape)
+                .map(Source::Layer),
+        )
+        .collect()
 }
 
 /// A layer to put at `at`, its type drawn from the transition row of the layer actually

@@ -251,7 +251,7 @@ fn handcrafted_children_describe_their_edits() {
         ]
     );
     assert_eq!(
-        remap_sampling::apply(&parent.layers, &child.edits).unwrap(),
+        remap_sampling::apply(&parent, &child.edits).unwrap().layers,
         layers
     );
     assert_eq!(child.origin, remap_sampling::Origin::Handcrafted);

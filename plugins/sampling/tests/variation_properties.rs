@@ -51,6 +51,8 @@ fn blank(kind: LayerKind) -> Layer {
             function: remap_architecture::Activation::Relu,
         },
         LayerKind::Dropout => Layer::Dropout { rate: 0.5 },
+        LayerKind::Add => Layer::Add,
+        LayerKind::Concat => Layer::Concat,
     }
 }
 
@@ -202,14 +204,14 @@ proptest! {
             prop_assert!((1..=k).contains(&child.changes.len()));
             let texts: Vec<String> = child.edits.iter().map(ToString::to_string).collect();
             prop_assert_eq!(&texts, &child.changes);
-            prop_assert_eq!(&apply(&parent.layers, &child.edits).unwrap(), &arch.layers);
+            prop_assert_eq!(&apply(&parent, &child.edits).unwrap(), arch);
 
             let (replayed, touched) = replay(&parent.layers, &child.changes, &known);
             prop_assert_eq!(&replayed, &arch.layers, "texts {:?}", child.changes);
             let positions: HashSet<usize> = touched.iter().map(|(_, p)| *p).collect();
             prop_assert_eq!(positions.len(), touched.len(), "a position changed twice");
 
-            let mut current = parent.layers.clone();
+            let mut current = parent.clone();
             for ((op, position), edit) in touched.iter().zip(&child.edits) {
                 let r = request.per_layer.get(position).unwrap_or(&request.restriction);
                 prop_assert!(r.ops.as_ref().is_none_or(|ops| ops.contains(op)), "{op:?} at {position} not allowed");
@@ -220,7 +222,7 @@ proptest! {
                 if let Some(new) = new {
                     let at = edit.at();
                     prop_assert!(r.types.as_ref().is_none_or(|t| t.contains(&new.kind())));
-                    let before = &current[..at];
+                    let before = &current.layers[..at];
                     let row = space
                         .row(Phase::after(before), Row::after(before.last().map(Layer::kind)))
                         .unwrap();
@@ -238,7 +240,7 @@ proptest! {
                     Change::Reparametrized { param, to, .. } => {
                         prop_assert!(r.values.get(param).is_none_or(|a| a.contains(to)))
                     }
-                    Change::Removed { .. } => {}
+                    Change::Removed { .. } | Change::SkipAdded { .. } | Change::Rewired { .. } => {}
                 }
                 current = apply(&current, std::slice::from_ref(edit)).unwrap();
             }
