@@ -39,9 +39,16 @@ pub fn model_card(model: &TrainedModel) -> Result<String, ExportError> {
     writeln!(w, "|---:|---|---|---:|").unwrap();
     writeln!(w, "| | input | {} | |", dims(&snac.input)).unwrap();
     for (i, layer) in snac.layers.iter().enumerate() {
+        let reads = match arch.inputs.get(&i) {
+            None => String::new(),
+            Some(sources) => {
+                let list: Vec<String> = sources.iter().map(ToString::to_string).collect();
+                format!(" (reads {})", list.join(", "))
+            }
+        };
         writeln!(
             w,
-            "| {i} | {} | {} | {} |",
+            "| {i} | {}{reads} | {} | {} |",
             layer.text,
             dims(&layer.output),
             thousands(layer.params)
@@ -57,6 +64,9 @@ pub fn model_card(model: &TrainedModel) -> Result<String, ExportError> {
     )
     .unwrap();
     writeln!(w, "| | **total** | | **{}** |\n", thousands(params)).unwrap();
+    if !arch.is_chain() {
+        graph(w, arch);
+    }
 
     writeln!(w, "## Data\n").unwrap();
     writeln!(w, "- Data set: `{}`", or_unknown(&about.dataset)).unwrap();
@@ -182,6 +192,28 @@ pub fn model_card(model: &TrainedModel) -> Result<String, ExportError> {
     }
     writeln!(w, "\nExported by REMAP {}.", env!("CARGO_PKG_VERSION")).unwrap();
     Ok(s)
+}
+
+/// A Mermaid flowchart of a graph's connections, which Markdown viewers draw.
+fn graph(w: &mut String, arch: &remap_architecture::Architecture) {
+    writeln!(w, "## Graph\n").unwrap();
+    writeln!(w, "```mermaid\nflowchart TB").unwrap();
+    writeln!(w, "    input([input])").unwrap();
+    for (i, layer) in arch.layers.iter().enumerate() {
+        writeln!(w, "    L{i}[\"{i}: {layer}\"]").unwrap();
+    }
+    writeln!(w, "    head([head])").unwrap();
+    let node = |s: remap_architecture::Source| match s.layer() {
+        None => "input".to_string(),
+        Some(j) => format!("L{j}"),
+    };
+    for i in 0..arch.layers.len() {
+        for s in arch.sources(i) {
+            writeln!(w, "    {} --> L{i}", node(s)).unwrap();
+        }
+    }
+    let last = remap_architecture::Source::previous(arch.layers.len());
+    writeln!(w, "    {} --> head\n```\n", node(last)).unwrap();
 }
 
 fn dims(d: &[u32]) -> String {

@@ -1,10 +1,10 @@
 //! The inference graph as an ONNX model: pixels in [0, 1] → normalisation → hidden layers
-//! (dropout omitted) → flatten → Gemm → softmax.
+//! as wired (dropout omitted; merges as `Add` and `Concat`) → flatten → Gemm → softmax.
 
 use std::collections::HashMap;
 
 use prost::Message;
-use remap_architecture::{Activation, Layer, Padding, Shape};
+use remap_architecture::{Activation, Layer, Padding, Shape, Source};
 
 use crate::pb::attribute_proto::AttributeType;
 use crate::pb::tensor_proto::DataType;
@@ -56,10 +56,21 @@ pub fn onnx_model(model: &TrainedModel) -> Result<ModelProto, ExportError> {
     g.initializer
         .push(float_tensor("normalize.std", vec![1, c, 1, 1], std));
     let centred = g.node("Sub", "normalize.sub", &[INPUT, "normalize.mean"], vec![]);
-    let mut x = g.node("Div", "normalize.div", &[&centred, "normalize.std"], vec![]);
+    let image = g.node("Div", "normalize.div", &[&centred, "normalize.std"], vec![]);
 
+    // The value each layer outputs, by layer index.
+    let mut outputs: Vec<String> = Vec::with_capacity(arch.layers.len());
     for (i, (layer, report)) in arch.layers.iter().zip(&analysis.layers).enumerate() {
         let name = format!("layers.{i}");
+        let sources: Vec<String> = arch
+            .sources(i)
+            .into_iter()
+            .map(|s| match s {
+                Source::Input => image.clone(),
+                Source::Layer(j) => outputs[j].clone(),
+            })
+            .collect();
+        let mut x = sources[0].clone();
         x = match *layer {
             Layer::Conv2d {
                 kernel,
@@ -117,8 +128,27 @@ pub fn onnx_model(model: &TrainedModel) -> Result<ModelProto, ExportError> {
             }
             // Identity at inference.
             Layer::Dropout { .. } => x,
+            // ONNX's Add takes two inputs: a chain of them, the last named after the layer.
+            Layer::Add => {
+                let mut sum = x;
+                for (k, other) in sources.iter().enumerate().skip(1) {
+                    let node = if k + 1 == sources.len() {
+                        name.clone()
+                    } else {
+                        format!("{name}.add{k}")
+                    };
+                    sum = g.node("Add", &node, &[&sum, other], vec![]);
+                }
+                sum
+            }
+            Layer::Concat => {
+                let inputs: Vec<&str> = sources.iter().map(String::as_str).collect();
+                g.node("Concat", &name, &inputs, vec![int("axis", 1)])
+            }
         };
+        outputs.push(x);
     }
+    let mut x = outputs.last().cloned().unwrap_or(image);
     if analysis.head.input.is_spatial() {
         x = g.node("Flatten", "head.flatten", &[&x], vec![int("axis", 1)]);
     }

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{IMAGES, burn_probabilities, max_diff, pixels, tract_probabilities, trained};
+use common::{GRAPHS, IMAGES, burn_probabilities, max_diff, pixels, tract_probabilities, trained};
 use prost::Message;
 use remap_architecture::Architecture;
 use remap_export::pb::ModelProto;
@@ -25,6 +25,7 @@ const SAME_PADDING: [&str; 2] = [
         {"type":"dropout","rate":0.5}]}"#,
 ];
 
+/// Golden nets, odd paddings and graphs.
 #[test]
 fn every_golden_net_runs_in_tract_with_burns_probabilities() {
     let golden = remap_golden::load();
@@ -32,9 +33,10 @@ fn every_golden_net_runs_in_tract_with_burns_probabilities() {
     archs.extend(
         SAME_PADDING
             .iter()
+            .chain(&GRAPHS)
             .map(|t| Architecture::from_json(t).unwrap()),
     );
-    assert_eq!(archs.len(), 8 + SAME_PADDING.len());
+    assert_eq!(archs.len(), 8 + SAME_PADDING.len() + GRAPHS.len());
     for (k, arch) in archs.iter().enumerate() {
         let model = trained(arch, k as u64);
         let onnx = to_onnx(&model).unwrap();
@@ -121,4 +123,37 @@ fn a_batch_of_another_size_runs_too() {
         &tract_probabilities(&onnx, arch, &images, 3),
     );
     assert!(diff < 1e-4, "max difference {diff}");
+}
+
+#[test]
+fn merges_become_add_and_concat_nodes_that_read_their_branches() {
+    let ops = |json: &str| -> Vec<(String, Vec<String>)> {
+        let arch = Architecture::from_json(json).unwrap();
+        let proto = ModelProto::decode(&to_onnx(&trained(&arch, 3)).unwrap()[..]).unwrap();
+        proto
+            .graph
+            .unwrap()
+            .node
+            .into_iter()
+            .filter(|n| n.op_type == "Add" || n.op_type == "Concat")
+            .map(|n| (n.op_type, n.input))
+            .collect()
+    };
+    // The 3-way add: two Add nodes, the last named after the layer.
+    let adds = ops(GRAPHS[0]);
+    assert_eq!(
+        adds,
+        [
+            ("Add".into(), vec!["layers.4".into(), "layers.1".into()]),
+            (
+                "Add".into(),
+                vec!["layers.5.add1".into(), "layers.0".into()]
+            ),
+        ]
+    );
+    let concat = ops(GRAPHS[1]);
+    assert_eq!(
+        concat,
+        [("Concat".into(), vec!["layers.1".into(), "layers.2".into()])]
+    );
 }

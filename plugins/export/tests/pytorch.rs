@@ -37,12 +37,17 @@ fn pytorch_module_matches_the_onnx_file() {
             {"type":"dropout","rate":0.5}]}"#,
     )
     .unwrap();
-    let archs = [
+    let mut archs = vec![
         golden.archs[2].clone(),
         golden.archs[4].clone(),
         golden.archs[5].clone(),
         same,
     ];
+    archs.extend(
+        common::GRAPHS
+            .iter()
+            .map(|t| Architecture::from_json(t).unwrap()),
+    );
     let dir = tempfile::tempdir().unwrap();
     let mut folders = Vec::new();
     for (k, arch) in archs.iter().enumerate() {

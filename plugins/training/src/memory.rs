@@ -117,12 +117,7 @@ mod tests {
     use remap_architecture::{Input, Layer};
 
     fn arch(layers: Vec<Layer>) -> Architecture {
-        let input = Input {
-            height: 28,
-            width: 28,
-            channels: 1,
-        };
-        Architecture::new(input, 10, layers)
+        Architecture::new(Input::new(28, 28, 1), 10, layers)
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! An [`Architecture`] as a burn module, initialised as PyTorch initialises conv and linear
-//! layers, deterministically from a seed.
+//! layers, deterministically from a seed. Layers run in index order, each on its sources
+//! (spec §9.4): the layer before it, or the earlier outputs its `inputs` name.
 
 use burn::module::{Module, Param};
 use burn::nn::conv::Conv2d;
@@ -9,7 +10,7 @@ use burn::tensor::{Device, Tensor, TensorData};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
-use remap_architecture::{Activation, ArchError, Architecture, Layer, Padding, Shape};
+use remap_architecture::{Activation, ArchError, Architecture, Layer, Padding, Shape, Source};
 
 use crate::kernels::{self, pool};
 
@@ -34,6 +35,10 @@ pub enum Block {
     Sigmoid(Sigmoid),
     /// Applied by [`Net::forward_train`] with the run's own masks; identity at inference.
     Dropout(Dropout),
+    /// The sum of this many inputs.
+    Add(usize),
+    /// This many inputs joined along the channels (or features).
+    Concat(usize),
 }
 
 /// The network: hidden layers in order, then the implicit head (flatten → dense(classes)).
@@ -42,9 +47,16 @@ pub enum Block {
 pub struct Net {
     pub blocks: Vec<Block>,
     pub head: Linear,
+    /// Each layer's sources where they are not just the layer before it.
+    #[module(skip)]
+    wiring: Vec<Option<Vec<Source>>>,
+    /// Whether each layer's output (index 0: the image) is read again later.
+    #[module(skip)]
+    kept: Vec<bool>,
 }
 
 /// Activations between layers: a feature map (N×C×H×W) until the first dense layer.
+#[derive(Clone)]
 enum Features {
     Map(Tensor<4>),
     Flat(Tensor<2>),
@@ -124,13 +136,9 @@ impl Net {
         let mut init = Init {
             rng: ChaCha8Rng::seed_from_u64(seed),
         };
-        let mut shape = Shape::Spatial {
-            height: arch.input.height,
-            width: arch.input.width,
-            channels: arch.input.channels,
-        };
         let mut blocks = Vec::with_capacity(arch.layers.len());
         for (index, (layer, report)) in arch.layers.iter().zip(&analysis.layers).enumerate() {
+            let shape = report.input;
             let spatial = |s: Shape| {
                 if s.is_spatial() {
                     Ok(())
@@ -177,12 +185,29 @@ impl Net {
                     Activation::Sigmoid => Block::Sigmoid(Sigmoid::new()),
                 },
                 Layer::Dropout { rate } => Block::Dropout(DropoutConfig::new(rate).init()),
+                Layer::Add => Block::Add(arch.sources(index).len()),
+                Layer::Concat => Block::Concat(arch.sources(index).len()),
             };
             blocks.push(block);
-            shape = report.output;
         }
-        let head = init.linear(shape.size() as usize, arch.classes as usize, device);
-        Ok(Self { blocks, head })
+        let head = init.linear(
+            analysis.head.input.size() as usize,
+            arch.classes as usize,
+            device,
+        );
+        let wiring: Vec<Option<Vec<Source>>> = (0..arch.layers.len())
+            .map(|i| arch.inputs.get(&i).cloned())
+            .collect();
+        let mut kept = vec![false; arch.layers.len() + 1];
+        for skip in arch.skips() {
+            kept[skip.from.layer().map_or(0, |i| i + 1)] = true;
+        }
+        Ok(Self {
+            blocks,
+            head,
+            wiring,
+            kept,
+        })
     }
 
     /// Logits (N×classes) for a batch of images (N×C×H×W), without dropout (inference).
@@ -198,9 +223,33 @@ impl Net {
     }
 
     fn forward_with(&self, images: Tensor<4>, mut masks: Option<&mut ChaCha8Rng>) -> Tensor<2> {
+        // Outputs read again by a later layer than the next (index 0: the image).
+        let mut saved: Vec<Option<Features>> = vec![None; self.blocks.len() + 1];
         let mut x = Features::Map(images);
-        for block in &self.blocks {
-            x = match (block, x) {
+        for (i, block) in self.blocks.iter().enumerate() {
+            if self.kept[i] {
+                saved[i] = Some(x.clone());
+            }
+            let mut inputs: Vec<Features> = match &self.wiring[i] {
+                None => vec![x],
+                Some(sources) => sources
+                    .iter()
+                    .map(|&s| {
+                        if s == Source::previous(i) {
+                            x.clone()
+                        } else {
+                            let slot = s.layer().map_or(0, |j| j + 1);
+                            saved[slot]
+                                .clone()
+                                .expect("`new` keeps every skipped output")
+                        }
+                    })
+                    .collect(),
+            };
+            let first = inputs.swap_remove(0);
+            x = match (block, first) {
+                (Block::Add(_), first) => inputs.into_iter().fold(first, Features::add),
+                (Block::Concat(_), first) => Features::concat(first, inputs),
                 (Block::Dropout(d), x) => match masks.as_deref_mut() {
                     Some(rng) => match x {
                         Features::Map(t) => Features::Map(dropout(t, d.prob, rng)),
@@ -262,6 +311,36 @@ fn dropout<const D: usize>(x: Tensor<D>, prob: f64, rng: &mut ChaCha8Rng) -> Ten
 }
 
 impl Features {
+    /// The element-wise sum (the analysis checked the shapes are equal).
+    fn add(self, other: Features) -> Features {
+        match (self, other) {
+            (Features::Map(a), Features::Map(b)) => Features::Map(a + b),
+            (Features::Flat(a), Features::Flat(b)) => Features::Flat(a + b),
+            _ => unreachable!("add of a map and a vector"),
+        }
+    }
+
+    /// `first` and `rest` joined along dimension 1: channels of N×C×H×W maps, or features.
+    fn concat(first: Features, rest: Vec<Features>) -> Features {
+        match first {
+            Features::Map(a) => Features::Map(Tensor::cat(
+                std::iter::once(a)
+                    .chain(rest.into_iter().map(|f| match f {
+                        Features::Map(t) => t,
+                        Features::Flat(_) => unreachable!("concat of a map and a vector"),
+                    }))
+                    .collect(),
+                1,
+            )),
+            Features::Flat(a) => Features::Flat(Tensor::cat(
+                std::iter::once(a)
+                    .chain(rest.into_iter().map(Features::flat))
+                    .collect(),
+                1,
+            )),
+        }
+    }
+
     fn map(
         self,
         spatial: impl FnOnce(Tensor<4>) -> Tensor<4>,
@@ -353,5 +432,47 @@ mod tests {
             .unwrap();
         let bound = 1.0 / (4.0f32 * 36.0).sqrt();
         assert!(head.iter().all(|v| v.abs() <= bound));
+    }
+
+    fn conv_then(extra: &str) -> Architecture {
+        Architecture::from_json(&format!(
+            r#"{{"input":{{"height":6,"width":6,"channels":1}},"classes":3,"layers":[
+                {{"type":"conv2d","filters":1,"kernel":3,"padding":"same"}}{extra}]}}"#
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn an_add_sums_its_inputs_and_a_concat_joins_them() {
+        let device = Device::flex();
+        // conv(x) + x against conv(x): the same seed gives the same conv and head weights, so
+        // the difference of the logits is the head applied to x without its bias.
+        let residual = Net::new(
+            &conv_then(r#",{"type":"add","inputs":[0,"input"]}"#),
+            5,
+            &device,
+        )
+        .unwrap();
+        let chain = Net::new(&conv_then(""), 5, &device).unwrap();
+        let x = Tensor::<4>::random(
+            [4, 1, 6, 6],
+            burn::tensor::Distribution::Uniform(-1.0, 1.0),
+            &device,
+        );
+        let bias = chain.head.bias.as_ref().unwrap().val().unsqueeze::<2>();
+        let expected =
+            chain.forward(x.clone()) + chain.head.forward(x.clone().flatten::<2>(1, 3)) - bias;
+        let got = residual.forward(x.clone());
+        let diff = (got - expected).abs().max().into_scalar::<f32>();
+        assert!(diff < 1e-5, "max difference {diff}");
+        // A concat of the conv and the image has 2 channels: the head reads 2·36 features.
+        let joined = Net::new(
+            &conv_then(r#",{"type":"concat","inputs":[0,"input"]}"#),
+            5,
+            &device,
+        )
+        .unwrap();
+        assert_eq!(joined.head.weight.dims(), [72, 3]);
+        assert_eq!(joined.forward(x).dims(), [4, 3]);
     }
 }

@@ -141,3 +141,30 @@ pub fn max_diff(a: &[f32], b: &[f32]) -> f32 {
         .map(|(x, y)| (x - y).abs())
         .fold(0.0, f32::max)
 }
+
+/// Graphs (spec §9.4): a residual block (a 3-way add), two branches from the image joined by
+/// concat, and vectors concatenated after dense layers.
+pub const GRAPHS: [&str; 3] = [
+    r#"{"input":{"height":10,"width":10,"channels":2},"classes":3,"layers":[
+        {"type":"conv2d","filters":4,"kernel":3,"padding":"same"},
+        {"type":"activation","function":"relu"},
+        {"type":"conv2d","filters":4,"kernel":3,"padding":"same"},
+        {"type":"activation","function":"relu"},
+        {"type":"conv2d","filters":4,"kernel":3,"padding":"same"},
+        {"type":"add","inputs":[4,1,0]},
+        {"type":"maxpool2d","size":2}]}"#,
+    r#"{"input":{"height":9,"width":9,"channels":1},"classes":4,"layers":[
+        {"type":"conv2d","filters":3,"kernel":3,"padding":"same"},
+        {"type":"activation","function":"tanh"},
+        {"type":"conv2d","filters":5,"kernel":5,"padding":"same","inputs":["input"]},
+        {"type":"concat","inputs":[1,2]},
+        {"type":"conv2d","filters":4,"kernel":1},
+        {"type":"dropout","rate":0.5},
+        {"type":"avgpool2d","size":2}]}"#,
+    r#"{"input":{"height":6,"width":6,"channels":1},"classes":2,"layers":[
+        {"type":"dense","units":7},
+        {"type":"activation","function":"sigmoid"},
+        {"type":"dense","units":3,"inputs":["input"]},
+        {"type":"concat","inputs":[1,2]},
+        {"type":"dense","units":5}]}"#,
+];
