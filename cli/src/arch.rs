@@ -84,9 +84,16 @@ fn print_table(label: &str, arch: &Architecture, analysis: &Analysis) {
         ""
     );
     for (i, (layer, report)) in arch.layers.iter().zip(&analysis.layers).enumerate() {
+        let text = match arch.inputs.get(&i) {
+            None => layer.to_string(),
+            Some(sources) => {
+                let list: Vec<String> = sources.iter().map(|s| s.token()).collect();
+                format!("{layer} ← {}", list.join(","))
+            }
+        };
         println!(
             "  {i:>3}  {:<22} {:>14} {:>12}",
-            layer.to_string(),
+            text,
             report.output.to_string(),
             report.params
         );

@@ -33,7 +33,7 @@ pub struct SampleArgs {
     /// Seed: the same seed, space, input and classes give the same output.
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// A built-in search space (remap-2019) or a JSON/TOML search-space file.
+    /// A built-in search space (remap-2019; residual, which adds residual blocks) or a JSON/TOML search-space file.
     #[arg(long, default_value = "remap-2019")]
     space: String,
     /// Models with more parameters are rejected and re-sampled.
@@ -82,7 +82,7 @@ pub struct VaryArgs {
     /// Children with more parameters are dropped (and counted on stderr).
     #[arg(long)]
     max_params: Option<u64>,
-    /// A built-in search space (remap-2019) or a JSON/TOML search-space file.
+    /// A built-in search space (remap-2019; residual, which adds residual blocks) or a JSON/TOML search-space file.
     #[arg(long, default_value = "remap-2019")]
     space: String,
     /// Re-draws of one child before it is reported as not made.

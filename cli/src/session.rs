@@ -155,7 +155,7 @@ pub struct NewArgs {
     /// Generation seed of the sketches.
     #[arg(long, default_value_t = 0)]
     data_seed: u64,
-    /// A built-in search space (remap-2019) or a JSON/TOML search-space file.
+    /// A built-in search space (remap-2019; residual, which adds residual blocks) or a JSON/TOML search-space file.
     #[arg(long, default_value = "remap-2019")]
     space: String,
     /// The session's parameter budget: sampled models have at most this many parameters,

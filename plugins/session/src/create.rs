@@ -131,7 +131,8 @@ fn resized(
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for arch in seeded {
-        let resized = remap_architecture::Architecture::new(input, classes, arch.layers.clone());
+        let resized = remap_architecture::Architecture::new(input, classes, arch.layers.clone())
+            .with_inputs(arch.inputs.clone());
         resized.analyze().map_err(|e| {
             SessionError::Invalid(format!(
                 "`{}` does not fit this data set: {e}",

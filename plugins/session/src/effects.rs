@@ -107,7 +107,7 @@ pub fn effects(rows: &[ModelRow]) -> Effects {
             delta_accuracy: delta_at_equal_epochs(&child.curve, &parent.curve),
             delta_params: child.params as i64 - parent.params as i64,
         };
-        let mut edits: Vec<String> = diff(&parent.architecture.layers, &child.architecture.layers)
+        let mut edits: Vec<String> = diff(&parent.architecture, &child.architecture)
             .iter()
             .map(edit_kind)
             .collect();

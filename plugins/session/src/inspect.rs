@@ -65,6 +65,11 @@ impl App {
             delta_per_class,
             classes,
             rows: align(&left.architecture.layers, &right.architecture.layers),
+            wiring: remap_sampling::diff(&left.architecture, &right.architecture)
+                .iter()
+                .filter(|c| c.is_wiring())
+                .map(ToString::to_string)
+                .collect(),
             a: left,
             b: right,
         })

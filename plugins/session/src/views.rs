@@ -92,7 +92,7 @@ pub struct NewSessionRequest {
     /// Generation seed of the sketches.
     #[ts(optional = nullable)]
     pub data_seed: Option<u64>,
-    /// A built-in search space (`remap-2019`) or a JSON/TOML search-space file.
+    /// A built-in search space (`remap-2019`, or `residual` with residual blocks) or a JSON/TOML search-space file.
     #[ts(optional = nullable)]
     pub space: Option<String>,
     /// The session's parameter budget: sampled models have at most this many parameters,
@@ -254,6 +254,9 @@ pub struct Comparison {
     pub a: ModelView,
     pub b: ModelView,
     pub rows: Vec<AlignedRow>,
+    /// Changes of the wiring from a to b (skips added, removed or moved), as change texts;
+    /// empty when both read their layers alike.
+    pub wiring: Vec<String>,
     pub delta_params: i64,
     pub delta_accuracy: Option<f64>,
     pub delta_per_class: Vec<Option<f64>>,
