@@ -7,7 +7,7 @@ import { model } from "../test/fixtures";
 
 const classes = ["face", "pear", "nose", "cat", "dog"];
 const data = (delta_per_class: (number | null)[]): ComparisonData => ({
-  a: model(1), b: model(2), rows: [], delta_params: 0, delta_accuracy: 0, delta_per_class, classes,
+  a: model(1), b: model(2), rows: [], wiring: [], delta_params: 0, delta_accuracy: 0, delta_per_class, classes,
 });
 
 /** Left edge and width (percent of the shared axis) of each class's bar, from its inline style. */

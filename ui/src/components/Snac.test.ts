@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { render } from "@testing-library/svelte";
 import Snac from "./Snac.svelte";
-import { chipLengths, type SnacModel } from "../lib/snac";
+import { arcLayout, chipLengths, type SnacModel } from "../lib/snac";
 
 const model: SnacModel = {
   input: [28, 28, 1],
@@ -12,6 +12,7 @@ const model: SnacModel = {
     { type: "dropout", text: "dropout(0.25)", output: [13, 13, 32], tensor_size: 5408, params: 0, share: 0 },
     { type: "dense", text: "dense(128)", output: [128], tensor_size: 128, params: 692352, share: 692352 / 693962 },
   ],
+  arcs: [],
   head: { classes: 10, params: 1290, share: 1290 / 693962, tensor_size: 10 },
 };
 
@@ -163,5 +164,62 @@ describe("activation glyphs", () => {
     // The old glyph: stroke-width divided by the scale, and non-scaling-stroke on top.
     svg.innerHTML = '<path transform="scale(11.2,12.6)" stroke-width="0.14" vector-effect="non-scaling-stroke" d="M0 0 L1 1" />';
     expect(screenStroke(svg.querySelector("path")!)).toBeLessThan(1);
+  });
+});
+
+/** conv relu conv add(2, 0) ‖(3, input): a residual block, then a concat with the image. */
+const graph: SnacModel = {
+  input: [8, 8, 1],
+  layers: [
+    { type: "conv2d", text: "conv2d(k3,f4,same)", output: [8, 8, 4], tensor_size: 256, params: 40, share: 0.1 },
+    { type: "activation", text: "activation(relu)", output: [8, 8, 4], tensor_size: 256, params: 0, share: 0, function: "relu" },
+    { type: "conv2d", text: "conv2d(k3,f4,same)", output: [8, 8, 4], tensor_size: 256, params: 148, share: 0.3 },
+    { type: "add", text: "add", output: [8, 8, 4], tensor_size: 256, params: 0, share: 0 },
+    { type: "concat", text: "concat", output: [8, 8, 5], tensor_size: 320, params: 0, share: 0 },
+  ],
+  arcs: [
+    { from: 0, to: 3 },
+    { from: null, to: 4 },
+  ],
+  head: { classes: 2, params: 642, share: 0.6, tensor_size: 2 },
+};
+
+describe("skip arcs", () => {
+  it("leave the source chip's right end, enter the merge chip's top, and nest when they overlap", () => {
+    const xs = [0, 20, 40, 60, 80];
+    const lengths = [18, 18, 18, 18, 18];
+    const { paths, height } = arcLayout(graph.arcs, xs, lengths, 6);
+    expect(paths[0]).toMatchObject({ from: 0, to: 3, level: 1, end: 69 });
+    expect(paths[0].d).toBe("M17 0 C17 -8 69 -8 69 0");
+    // The input's arc spans the first one, so it rises a level.
+    expect(paths[1]).toMatchObject({ from: null, to: 4, level: 2, end: 89 });
+    expect(paths[1].d.startsWith("M0 0")).toBe(true);
+    expect(height).toBe(14);
+    // Arcs that do not overlap share the lowest level.
+    const apart = arcLayout([{ from: 0, to: 1 }, { from: 2, to: 3 }], xs, lengths, 6);
+    expect(apart.paths.map((p) => p.level)).toEqual([1, 1]);
+    expect(arcLayout([], xs, lengths, 6).height).toBe(0);
+  });
+
+  it("draws merges as chips with + and ‖, and each skip as an arc with a tooltip", () => {
+    const { container } = render(Snac, { model: graph, size: "large" });
+    const chips = [...container.querySelectorAll("g.chip")];
+    expect(chips[3].getAttribute("data-type")).toBe("add");
+    expect(chips[3].querySelector("text")!.textContent).toBe("+");
+    expect(chips[4].querySelector("text")!.textContent).toBe("‖");
+    const arcs = [...container.querySelectorAll("g.arc")];
+    expect(arcs.map((a) => [a.getAttribute("data-from"), a.getAttribute("data-to")])).toEqual([
+      ["0", "3"],
+      ["input", "4"],
+    ]);
+    expect(arcs[1].querySelector("title")!.textContent).toBe("Skip from the input into layer 4 (concat)");
+    // The SVG grows to hold the arcs above the chips.
+    const svg = container.querySelector("svg")!;
+    expect(Number(svg.getAttribute("height"))).toBeGreaterThan(40 + 2 + 12);
+  });
+
+  it("draws no arcs for a chain", () => {
+    const { container } = render(Snac, { model });
+    expect(container.querySelectorAll("g.arc")).toHaveLength(0);
   });
 });

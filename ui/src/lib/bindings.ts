@@ -72,7 +72,12 @@ export type ClassSamples = { name: string, images: Array<string>, };
 /**
  * Two models side by side: aligned layers and what changed (b − a).
  */
-export type Comparison = { a: ModelView, b: ModelView, rows: Array<AlignedRow>, delta_params: number, delta_accuracy: number | null, delta_per_class: Array<number | null>, classes: Array<string>, };
+export type Comparison = { a: ModelView, b: ModelView, rows: Array<AlignedRow>, 
+/**
+ * Changes of the wiring from a to b (skips added, removed or moved), as change texts;
+ * empty when both read their layers alike.
+ */
+wiring: Array<string>, delta_params: number, delta_accuracy: number | null, delta_per_class: Array<number | null>, classes: Array<string>, };
 
 /**
  * One credited dependency.
@@ -212,7 +217,7 @@ export type LayerCheck = { type: string, output: Array<number>, params: number, 
 /**
  * The type of a layer without its hyperparameters.
  */
-export type LayerKind = "conv2d" | "maxpool2d" | "avgpool2d" | "dense" | "activation" | "dropout";
+export type LayerKind = "conv2d" | "maxpool2d" | "avgpool2d" | "dense" | "activation" | "dropout" | "add" | "concat";
 
 /**
  * The machine's training settings, as `ui.json` keeps them.
@@ -343,7 +348,7 @@ per_class?: number | null,
  */
 data_seed?: number | null, 
 /**
- * A built-in search space (`remap-2019`) or a JSON/TOML search-space file.
+ * A built-in search space (`remap-2019`, or `residual` with residual blocks) or a JSON/TOML search-space file.
  */
 space?: string | null, 
 /**
@@ -359,7 +364,7 @@ new_name_if_taken?: boolean | null, };
 /**
  * An edit a variation may make at a position.
  */
-export type Operation = "insert" | "remove" | "replace" | "reparametrize";
+export type Operation = "insert" | "remove" | "replace" | "reparametrize" | "skip";
 
 /**
  * How a model came to be.
@@ -429,11 +434,27 @@ models: Array<QueuedModel>, skipped: Array<Skipped>, dropped_over_budget: number
 export type QueuedModel = { id: number, job: number, hash: string, origin: Origin, parent: number | null, params: number, changes: Array<string>, architecture: unknown, };
 
 /**
+ * Residual blocks (spec §9.4), the one way a space samples skips: after each activation
+ * drawn before the first dense layer, with `probability` the sampler appends
+ * `conv2d(k, same) → relu → conv2d(k, same) → add(that, the activation)`, keeping the
+ * channels, with `k` drawn uniformly from `kernel`; the chain then goes on as after a conv.
+ */
+export type Residual = { 
+/**
+ * Chance of a block after each pre-dense activation, in [0, 1].
+ */
+probability: number, 
+/**
+ * Kernel sizes of the block's convolutions (odd, so `same` padding is symmetric).
+ */
+kernel: Array<number>, };
+
+/**
  * What may be done at one position. Empty or absent fields allow everything.
  */
 export type Restriction = { 
 /**
- * Allowed operations; `None` allows all four.
+ * Allowed operations; `None` allows all of them.
  */
 ops?: Array<Operation> | null, 
 /**
@@ -458,7 +479,7 @@ export type RowKind = "same" | "changed" | "inserted" | "removed";
  * `{"name", "grids": {"conv2d": {"kernel": [1,3,5], …}, …}, "pre_dense": {"start": [...],
  * "conv2d": [...], …}, "post_dense": {"dense": [...], …}}`.
  */
-export type SearchSpace = { name: string, grids: Grids, pre_dense: { [key in string]: Array<string> }, post_dense: { [key in string]: Array<string> }, };
+export type SearchSpace = { name: string, grids: Grids, pre_dense: { [key in string]: Array<string> }, post_dense: { [key in string]: Array<string> }, residual?: Residual, };
 
 /**
  * A session as the session list shows it.
@@ -524,9 +545,27 @@ layer: number | null,
 reason: string, };
 
 /**
- * A whole chain: input shape, hidden layers, head.
+ * A whole net: input shape, hidden layers in order, the arcs of its skips, head.
  */
-export type Snac = { input: Array<number>, layers: Array<SnacLayer>, head: SnacHead, };
+export type Snac = { input: Array<number>, layers: Array<SnacLayer>, 
+/**
+ * Skips and branches; empty for a chain.
+ */
+arcs: Array<SnacArc>, head: SnacHead, };
+
+/**
+ * A connection the chain order does not draw (spec §9.4): an arc over the chips from
+ * `from`'s output into layer `to`, usually a merge.
+ */
+export type SnacArc = { 
+/**
+ * The hidden layer the arc leaves, or `null` for the input.
+ */
+from: number | null, 
+/**
+ * The hidden layer it enters.
+ */
+to: number, };
 
 /**
  * The classifier head of a SNAC.

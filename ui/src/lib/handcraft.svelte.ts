@@ -4,7 +4,7 @@
 // all call the same methods.
 import { api, type ArchitectureCheck, type Grids, type LayerType, type SearchSpace } from "./api";
 import {
-  addLayer, history, layersOf, moveLayer, record, redo, removeLayer, setField, toArchitecture, undo,
+  addLayer, history, isGraph, layersOf, moveLayer, record, redo, removeLayer, setField, toArchitecture, undo,
   type ArchBase, type HandLayer, type History,
 } from "./handcraft";
 import { remap } from "./session.svelte";
@@ -78,8 +78,13 @@ export class HandEditor {
   remove = (index: number) => this.apply(removeLayer(this.layers, index));
   set = (index: number, field: string, value: number | string) => this.apply(setField(this.layers, index, field, value));
 
-  /** Replaces the chain (start from a model, load a template) as one undoable edit. */
+  /** Replaces the chain (start from a model, load a template) as one undoable edit; a net with
+   * skips is refused with a notice rather than loaded without them. */
   load(architecture: unknown, parent: number | null) {
+    if (isGraph(architecture)) {
+      remap.toast("This model has skip connections; the editor builds chains, so it cannot edit it without losing them.");
+      return;
+    }
     this.parent = parent;
     const next = layersOf(architecture);
     if (JSON.stringify(next) === JSON.stringify(this.layers)) return;

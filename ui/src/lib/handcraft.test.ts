@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Grids } from "./api";
-import { addLayer, defaultLayer, history, layersOf, moveLayer, record, redo, removeLayer, setField, slotToIndex, toArchitecture, undo, type HandLayer } from "./handcraft";
+import { addLayer, defaultLayer, history, isGraph, layersOf, moveLayer, record, redo, removeLayer, setField, slotToIndex, toArchitecture, undo, type HandLayer } from "./handcraft";
 
 const GRIDS: Grids = {
   conv2d: { kernel: [1, 3, 5], filters: [16, 32, 64, 128], stride: [1] },
@@ -75,5 +75,15 @@ describe("undo and redo", () => {
     expect(h.future).toEqual([]);
     expect(redo(h)).toBe(h);
     expect(undo(h).present).toEqual([1]);
+  });
+});
+
+describe("isGraph", () => {
+  it("tells nets with skips or merges from chains", () => {
+    const chain = { input: { height: 8, width: 8, channels: 1 }, classes: 2, layers: [{ type: "conv2d", filters: 4, kernel: 3 }] };
+    expect(isGraph(chain)).toBe(false);
+    expect(isGraph({ ...chain, layers: [...chain.layers, { type: "add", inputs: [0, "input"] }] })).toBe(true);
+    expect(isGraph({ ...chain, layers: [{ type: "dense", units: 3, inputs: ["input"] }] })).toBe(true);
+    expect(isGraph(null)).toBe(false);
   });
 });

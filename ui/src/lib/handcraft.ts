@@ -14,6 +14,9 @@ export const FIELDS: Record<LayerType, string[]> = {
   dense: ["units"],
   activation: ["function"],
   dropout: ["rate"],
+  // Merges have no fields; what they read is their `inputs`.
+  add: [],
+  concat: [],
 };
 
 export const LAYER_TYPES: LayerType[] = ["conv2d", "maxpool2d", "avgpool2d", "dense", "activation", "dropout"];
@@ -25,6 +28,8 @@ export const LAYER_LABEL: Record<LayerType, string> = {
   dense: "Dense",
   activation: "Activation",
   dropout: "Dropout",
+  add: "Add (skip)",
+  concat: "Concat",
 };
 
 /** Values offered when the search space has no grid for a field (padding is not sampled). */
@@ -100,6 +105,15 @@ export function archBase(architecture: unknown): ArchBase | null {
   return { input: { ...a.input }, classes: a.classes };
 }
 
+/**
+ * Whether an architecture JSON has skips or merges (spec §9.4). The editor edits chains: its
+ * insert, move and remove would have to renumber every `inputs` list, which is Rust's work.
+ */
+export function isGraph(architecture: unknown): boolean {
+  const list = (architecture as { layers?: unknown } | null)?.layers;
+  return Array.isArray(list) && list.some((l) => !!l && typeof l === "object" && ("inputs" in l || l.type === "add" || l.type === "concat"));
+}
+
 /** The hidden layers of an architecture JSON, with only the fields its type takes. */
 export function layersOf(architecture: unknown): HandLayer[] {
   const list = (architecture as { layers?: unknown } | null)?.layers;
@@ -131,6 +145,10 @@ export function layerText(l: HandLayer): string {
       return String(l.function);
     case "dropout":
       return String(l.rate);
+    case "add":
+      return "+";
+    case "concat":
+      return "‖";
   }
 }
 

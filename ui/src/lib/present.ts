@@ -380,6 +380,16 @@ export const SCREENING_CHOICES: { id: ScreeningChoice; label: string; hint: stri
   { id: "off", label: "Off: train every model fully (REMAP's protocol)", hint: "Slower to the first map; every model trains all its epochs." },
 ];
 
+/** The built-in search spaces a new session samples from (Rust's presets, by name). */
+export const SPACE_CHOICES: { id: string; label: string; hint: string }[] = [
+  { id: "remap-2019", label: "REMAP 2019 (chains)", hint: "REMAP's search space: chains of conv, pool, dense, activation and dropout layers." },
+  {
+    id: "residual",
+    label: "Residual (chains with skip connections)",
+    hint: "REMAP's space plus residual blocks: after an activation, often conv → relu → conv added to the activation's output.",
+  },
+];
+
 /** "face, pear , nose" → ["face", "pear", "nose"]; empty → null (all classes). */
 export function parseClasses(text: string): string[] | null {
   const list = text.split(",").map((s) => s.trim()).filter(Boolean);

@@ -1,10 +1,10 @@
 // Visual encoding of SNAC chips (spec §7). Pure presentation: the layers' facts (output shapes,
 // tensor sizes, parameters) arrive from Rust; this only maps them to colours and lengths.
 
-import type { Snac, SnacLayer } from "./bindings";
+import type { Snac, SnacArc, SnacLayer } from "./bindings";
 
-export type { SnacLayer } from "./bindings";
-/** A model's chain as Rust describes it: input shape, hidden layers, classifier head. */
+export type { SnacArc, SnacLayer } from "./bindings";
+/** A model as Rust describes it: input shape, hidden layers, skip arcs, classifier head. */
 export type SnacModel = Snac;
 
 export const chipColour: Record<SnacLayer["type"] | "head", string> = {
@@ -14,6 +14,8 @@ export const chipColour: Record<SnacLayer["type"] | "head", string> = {
   dropout: "#decbe4",
   maxpool2d: "#fed9a6",
   avgpool2d: "#fed9a6",
+  add: "#e3e3e3",
+  concat: "#e3e3e3",
   head: "#b3cde3",
 };
 
@@ -24,6 +26,8 @@ export const chipLetter: Record<SnacLayer["type"], string> = {
   avgpool2d: "A",
   dropout: "D",
   activation: "",
+  add: "+",
+  concat: "‖",
 };
 
 /**
@@ -70,3 +74,45 @@ export function activationGlyph(fn: SnacLayer["function"], box: GlyphBox): { axi
 
 /** The glyph's stroke width in screen pixels for each SNAC size. */
 export const glyphStroke = { tooltip: 1.3, row: 1.5, large: 2.25 } as const;
+
+/** One skip drawn over the chips: its path in SVG pixels (y = 0 is the chips' top edge). */
+export interface ArcPath {
+  from: number | null;
+  to: number;
+  /** 1 for the lowest arcs; an arc nests above every shorter arc it overlaps. */
+  level: number;
+  /** Where the arc enters its merge chip, on the chips' top edge. */
+  end: number;
+  d: string;
+}
+
+/**
+ * Arcs over the chips (spec §9.4): each leaves the right end of its source chip (the SNAC's
+ * left edge for the input) and enters the top of its merge chip. Shorter arcs sit lower and an
+ * arc that overlaps one already placed rises a level, so 1–4 skips stay apart; `height` is the
+ * room the arcs need above the chips (`rise` pixels per level).
+ */
+export function arcLayout(arcs: SnacArc[], xs: number[], lengths: number[], rise: number): { paths: ArcPath[]; height: number } {
+  const start = (a: SnacArc) => (a.from === null ? 0 : xs[a.from] + lengths[a.from] - 1);
+  const end = (a: SnacArc) => xs[a.to] + lengths[a.to] / 2;
+  const order = arcs.map((a, i) => ({ a, i })).sort((p, q) => end(p.a) - start(p.a) - (end(q.a) - start(q.a)) || p.i - q.i);
+  const placed: { lo: number; hi: number; level: number }[] = [];
+  const levels = new Array<number>(arcs.length).fill(1);
+  for (const { a, i } of order) {
+    const lo = start(a);
+    const hi = end(a);
+    let level = 1;
+    while (placed.some((p) => p.level === level && p.lo < hi && lo < p.hi)) level += 1;
+    placed.push({ lo, hi, level });
+    levels[i] = level;
+  }
+  const paths = arcs.map((a, i) => {
+    const x1 = +start(a).toFixed(2);
+    const x2 = +end(a).toFixed(2);
+    // A cubic whose control points sit 4/3 of the peak above the ends peaks at level × rise.
+    const c = +((-levels[i] * rise * 4) / 3).toFixed(2);
+    return { from: a.from, to: a.to, level: levels[i], end: x2, d: `M${x1} 0 C${x1} ${c} ${x2} ${c} ${x2} 0` };
+  });
+  const height = arcs.length ? Math.max(...levels) * rise + 2 : 0;
+  return { paths, height };
+}

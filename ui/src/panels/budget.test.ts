@@ -58,6 +58,21 @@ describe("New session", () => {
     expect("seed" in request).toBe(false);
   });
 
+  it("sends the chosen search space, remap-2019 unless changed", async () => {
+    handlers.create_session = () => session();
+    answerSession(session());
+    const { container } = render(Welcome);
+    await fireEvent.click(screen.getByRole("button", { name: "Choose a data set…" }));
+    const space = container.querySelector("#new-space") as HTMLSelectElement;
+    expect([...space.options].map((o) => o.value)).toEqual(["remap-2019", "residual"]);
+    expect(space.value).toBe("remap-2019");
+    await fireEvent.change(space, { target: { value: "residual" } });
+    expect(container.textContent).toContain("residual blocks");
+    await fireEvent.submit(container.querySelector("form")!);
+    await waitFor(() => expect(callsOf("create_session").length).toBe(1));
+    expect((callsOf("create_session")[0].request as Record<string, unknown>).space).toBe("residual");
+  });
+
   it("sends no budget when the field is left empty", async () => {
     handlers.create_session = () => session();
     answerSession(session());

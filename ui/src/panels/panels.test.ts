@@ -106,6 +106,7 @@ describe("Model Drawer", () => {
     const cmp: Comparison = {
       a: models[0], b: models[2],
       rows: [{ kind: "same", a: 0, b: 0 }, { kind: "removed", a: 1, b: null }, { kind: "inserted", a: null, b: 1 }],
+      wiring: ["added skip from layer 0 into add at 2"],
       delta_params: -1200, delta_accuracy: 0.03, delta_per_class: [0.1, -0.05, null], classes: CLASSES,
     };
     handlers.compare = () => cmp;
@@ -119,6 +120,7 @@ describe("Model Drawer", () => {
     const view = await screen.findByTestId("comparison");
     expect(callsOf("compare")).toEqual([{ a: 1, b: 3 }]);
     expect([...view.querySelectorAll("tr[data-kind]")].map((r) => r.getAttribute("data-kind"))).toEqual(["same", "removed", "inserted"]);
+    expect(view.querySelector('[data-testid="comparison-wiring"]')!.textContent).toContain("added skip from layer 0 into add at 2");
     const dp = view.querySelector(".delta-params")!;
     expect(dp.textContent).toBe("−1.2k");
     expect(dp.classList.contains("good")).toBe(true);

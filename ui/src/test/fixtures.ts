@@ -13,7 +13,7 @@ export function snac(layers = 2): SnacModel {
   const chosen = all.slice(0, layers);
   const head = { classes: 3, params: 650, share: 0, tensor_size: 3 };
   const total = chosen.reduce((n, l) => n + l.params, head.params);
-  return { input: [28, 28, 1], layers: chosen.map((l) => ({ ...l, share: l.params / total })), head: { ...head, share: head.params / total } };
+  return { input: [28, 28, 1], layers: chosen.map((l) => ({ ...l, share: l.params / total })), arcs: [], head: { ...head, share: head.params / total } };
 }
 
 export const CLASSES = ["face", "pear", "nose"];
