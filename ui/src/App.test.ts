@@ -100,7 +100,7 @@ describe("Welcome", () => {
     await fireEvent.submit(form);
     await waitFor(() => expect(callsOf("create_session").length).toBe(1));
     expect(callsOf("create_session")[0].request).toEqual({
-      name: "cifar", dataset: "cifar10:/data/cifar/", classes: ["cat", "bird"], limit: 1000, models: 20, epochs: 10, screening: "off",
+      name: "cifar", dataset: "cifar10:/data/cifar/", classes: ["cat", "bird"], limit: 1000, models: 20, epochs: 10, screening: "off", space: "remap-2019",
     });
     expect(await screen.findByText("Sampling models…")).toBeTruthy();
   });
