@@ -1,0 +1,62 @@
+// End-to-end, issue 20: a session of the `residual` search space trains on sketches; a sampled
+// net with a residual block shows its skip as an arc into a `+` chip in every SNAC — the Queue
+// row, the overview's tooltip, the Inspector and the Drawer. Screenshots land in out/e2e/.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { launch } from "./webdriver.mjs";
+
+const MODELS = 6;
+
+test("residual nets draw their skips as arcs in every SNAC", { timeout: 900000 }, async () => {
+  const app = await launch({ width: 1280, height: 800 });
+  try {
+    await app.find("#start-sketches", 30000);
+    await app.click("#choose-dataset");
+    await app.script(
+      "const s = document.querySelector('#new-dataset-kind'); s.value = 'sketches'; s.dispatchEvent(new Event('change', { bubbles: true }));",
+    );
+    await app.type("#new-name", "residual");
+    await app.type("#new-models", MODELS);
+    await app.type("#new-epochs", 1);
+    await app.type("#new-per-class", 60);
+    // Seed 3 of the residual space samples a residual block among the first models.
+    await app.type("input[name=seed]", 3);
+    await app.script(
+      "const s = document.querySelector('#new-space'); s.value = 'residual'; s.dispatchEvent(new Event('change', { bubbles: true }));",
+    );
+    await app.screenshot("skips-1-welcome");
+    await app.click("#new-create");
+
+    await app.click("#tab-queue");
+    await app.waitFor(async () => (await app.findAll("li.job")).length === MODELS, 60000, `${MODELS} jobs listed`);
+    const withArc = await app.script(
+      "return [...document.querySelectorAll('li.job')].filter((li) => li.querySelector('g.arc')).map((li) => Number(li.querySelector('button.model').textContent.slice(1)))",
+    );
+    assert.ok(withArc.length >= 1, "a queued model has a skip arc in its Queue row");
+    const id = withArc[0];
+    const arc = await app.script(
+      "const li = [...document.querySelectorAll('li.job')].find((l) => l.querySelector('button.model').textContent === '#' + arguments[0]); const g = li.querySelector('g.arc'); const to = Number(g.dataset.to); return { to, type: li.querySelectorAll('g.chip')[to].dataset.type, letter: li.querySelectorAll('g.chip')[to].querySelector('text').textContent }",
+      [id],
+    );
+    assert.deepEqual({ type: arc.type, letter: arc.letter }, { type: "add", letter: "+" }, "the arc enters a + chip");
+    await app.screenshot("skips-2-queue");
+
+    await app.waitFor(
+      async () => (await app.findAll("li.job[data-job-status=queued], li.job[data-job-status=running]")).length === 0,
+      600000,
+      "every model trained",
+    );
+    // The overview's tooltip.
+    await app.hoverPoint(id);
+    assert.ok((await app.findAll("[role=tooltip] g.arc")).length >= 1, "the tooltip's SNAC has the arc");
+    await app.screenshot("skips-3-tooltip");
+    // The Inspector (large SNAC) and the Drawer row.
+    await app.inspectPoint(id);
+    await app.find(`tr[data-model-id='${id}'] g.arc`);
+    await app.click("#tab-inspector");
+    await app.find(".large-snac g.arc");
+    await app.screenshot("skips-4-inspector-drawer");
+  } finally {
+    await app.close();
+  }
+});
