@@ -4,26 +4,7 @@
 mod common;
 
 use common::{remap, text};
-
-const RESIDUAL: &str = r#"{"input": {"height": 32, "width": 32, "channels": 3}, "classes": 10,
- "layers": [
-  {"type": "conv2d", "filters": 32, "kernel": 3, "padding": "same"},
-  {"type": "activation", "function": "relu"},
-  {"type": "conv2d", "filters": 32, "kernel": 3, "padding": "same"},
-  {"type": "activation", "function": "relu"},
-  {"type": "add", "inputs": [3, 1]},
-  {"type": "maxpool2d", "size": 2},
-  {"type": "dense", "units": 64}]}"#;
-
-const TWO_BRANCH: &str = r#"{"input": {"height": 28, "width": 28, "channels": 1}, "classes": 10,
- "layers": [
-  {"type": "conv2d", "filters": 8, "kernel": 3, "padding": "same"},
-  {"type": "activation", "function": "relu"},
-  {"type": "conv2d", "filters": 8, "kernel": 5, "padding": "same", "inputs": ["input"]},
-  {"type": "activation", "function": "relu"},
-  {"type": "concat", "inputs": [1, 3]},
-  {"type": "conv2d", "filters": 16, "kernel": 1},
-  {"type": "maxpool2d", "size": 2}]}"#;
+use remap_golden::graphs::{RESIDUAL, TWO_BRANCH};
 
 /// `nn.Conv2d(c_in, f, k)`: weight f·c_in·k·k plus bias f.
 fn conv(c_in: u64, f: u64, k: u64) -> u64 {

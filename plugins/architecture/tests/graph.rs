@@ -1,32 +1,11 @@
 //! Skip connections and merges (spec §9.4): parsing, shapes, parameters, errors, hashes.
 
 use remap_architecture::{ArchError, Architecture, Shape, Source};
+use remap_golden::graphs::{RESIDUAL, TWO_BRANCH};
 
 fn arch(json: &str) -> Result<Architecture, ArchError> {
     Architecture::from_json(json)
 }
-
-/// The residual block of spec §9.4 on CIFAR-sized input.
-const RESIDUAL: &str = r#"{"input": {"height": 32, "width": 32, "channels": 3}, "classes": 10,
- "layers": [
-  {"type": "conv2d", "filters": 32, "kernel": 3, "padding": "same"},
-  {"type": "activation", "function": "relu"},
-  {"type": "conv2d", "filters": 32, "kernel": 3, "padding": "same"},
-  {"type": "activation", "function": "relu"},
-  {"type": "add", "inputs": [3, 1]},
-  {"type": "maxpool2d", "size": 2},
-  {"type": "dense", "units": 64}]}"#;
-
-/// Two branches from the image (3×3 and 5×5), joined by concat.
-const TWO_BRANCH: &str = r#"{"input": {"height": 28, "width": 28, "channels": 1}, "classes": 10,
- "layers": [
-  {"type": "conv2d", "filters": 8, "kernel": 3, "padding": "same"},
-  {"type": "activation", "function": "relu"},
-  {"type": "conv2d", "filters": 8, "kernel": 5, "padding": "same", "inputs": ["input"]},
-  {"type": "activation", "function": "relu"},
-  {"type": "concat", "inputs": [1, 3]},
-  {"type": "conv2d", "filters": 16, "kernel": 1},
-  {"type": "maxpool2d", "size": 2}]}"#;
 
 fn map(height: u32, width: u32, channels: u32) -> Shape {
     Shape::Spatial {
