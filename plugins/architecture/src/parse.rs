@@ -75,6 +75,14 @@ impl Architecture {
     }
 }
 
+impl Layer {
+    /// Reads one layer object as it stands at hidden-layer `index` of a net (the index only
+    /// names it in errors); its `inputs`, if any, are not part of the layer and are ignored.
+    pub fn from_value(index: usize, value: &Value) -> Result<Self, ArchError> {
+        read_layer(index, value).map(|(layer, _)| layer)
+    }
+}
+
 fn top_err(field: &str, reason: &str) -> ArchError {
     ArchError::Top {
         field: field.into(),

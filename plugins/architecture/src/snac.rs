@@ -48,6 +48,19 @@ pub struct SnacArc {
     pub to: usize,
 }
 
+impl SnacArc {
+    /// The arcs of `arch`'s skips, valid or not (what a layer reads is known once parsed).
+    pub fn all(arch: &Architecture) -> Vec<SnacArc> {
+        arch.skips()
+            .into_iter()
+            .map(|skip| SnacArc {
+                from: skip.from.layer(),
+                to: skip.to,
+            })
+            .collect()
+    }
+}
+
 /// A whole net: input shape, hidden layers in order, the arcs of its skips, head.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Snac {
@@ -83,14 +96,7 @@ impl Snac {
         Ok(Snac {
             input: arch.input.shape().dims(),
             layers,
-            arcs: arch
-                .skips()
-                .into_iter()
-                .map(|skip| SnacArc {
-                    from: skip.from.layer(),
-                    to: skip.to,
-                })
-                .collect(),
+            arcs: SnacArc::all(arch),
             head: SnacHead {
                 classes: arch.classes,
                 params: analysis.head.params,

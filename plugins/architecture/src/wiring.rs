@@ -90,8 +90,8 @@ impl Architecture {
     }
 
     /// The net with `layer` inserted at `at`, reading the layer before it; the layer that was
-    /// at `at` reads the new one if it read its predecessor, and every other connection keeps
-    /// its ends.
+    /// at `at` reads the new one where it read its predecessor (so a layer inserted before a
+    /// merge joins that branch), and every other connection keeps its ends.
     pub fn with_layer_inserted(&self, at: usize, layer: Layer) -> Architecture {
         let shift = |s: Source| match s {
             Source::Layer(i) if i >= at => Source::Layer(i + 1),
@@ -104,10 +104,10 @@ impl Architecture {
             .collect();
         // The layer that followed the slot read what now precedes the new layer: it reads the
         // new layer instead, as in a chain.
-        if let Some(next) = sources.get_mut(at)
-            && !self.inputs.contains_key(&at)
-        {
-            *next = vec![Source::Layer(at)];
+        if let Some(next) = sources.get_mut(at) {
+            for s in next.iter_mut().filter(|s| **s == Source::previous(at)) {
+                *s = Source::Layer(at);
+            }
         }
         sources.insert(at, vec![Source::previous(at)]);
         let mut layers = self.layers.clone();
