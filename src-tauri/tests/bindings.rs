@@ -30,6 +30,7 @@ fn roots(out: &mut Declarations) {
     out.visit::<Queued>();
     out.visit::<WrittenFile>();
     out.visit::<ArchitectureCheck>();
+    out.visit::<ArchitectureEdit>();
     out.visit::<Effects>();
     out.visit::<Template>();
     out.visit::<SearchSpace>();

@@ -1,6 +1,9 @@
 // End-to-end, issue 20: a session of the `residual` search space trains on sketches; a sampled
 // net with a residual block shows its skip as an arc into a `+` chip in every SNAC — the Queue
-// row, the overview's tooltip, the Inspector and the Drawer. Screenshots land in out/e2e/.
+// row, the overview's tooltip, the Inspector and the Drawer. Then a residual block is
+// handcrafted: a chain built in the editor, its skip drawn by dragging chip 1's output port onto
+// chip 3 with the real mouse, queued, trained, and its arc seen in the tooltip, Inspector and
+// Drawer. Screenshots land in out/e2e/.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { launch } from "./webdriver.mjs";
@@ -56,6 +59,52 @@ test("residual nets draw their skips as arcs in every SNAC", { timeout: 900000 }
     await app.click("#tab-inspector");
     await app.find(".large-snac g.arc");
     await app.screenshot("skips-4-inspector-drawer");
+
+    // Handcraft a residual block: conv(same) relu conv(same) relu, then drag the output port
+    // of layer 1 onto layer 3 — an add of relu 3 and relu 1 appears after it, drawn as an arc.
+    await app.click("#tab-generate");
+    await app.click("#gen-mode-handcrafted");
+    await app.find("[data-testid=hand-chain]");
+    await app.script(
+      "return (async () => { const h = window.__remapHand; for (const [t, at] of [['conv2d', 0], ['activation', 1], ['conv2d', 2], ['activation', 3]]) await h.add(t, at); h.set(0, 'padding', 'same'); h.set(2, 'padding', 'same'); })()",
+    );
+    const chips = async () => app.script("return [...document.querySelectorAll('[data-testid=hand-chain] [data-chip-index]')].map((c) => c.dataset.type)");
+    await app.waitFor(async () => (await chips()).length === 4, 15000, "a 4-layer chain");
+    const valid = () => app.attribute("[data-testid=hand-validation]", "data-valid");
+    await app.waitFor(async () => (await valid()) === "true", 15000, "a valid chain");
+    await app.drag("[data-testid=hand-chain] [data-port='1']", "[data-testid=hand-chain] [data-chip-index='3']");
+    await app.waitFor(async () => (await chips()).length === 5, 15000, "the merge the drag added");
+    assert.deepEqual(await chips(), ["conv2d", "activation", "conv2d", "activation", "add"]);
+    await app.find("[data-testid=hand-chain] g.arc[data-from='1'][data-to='4']");
+    await app.waitFor(async () => (await valid()) === "true", 15000, "the residual block valid");
+    await app.screenshot("skips-5-handcrafted");
+    await app.click("#hand-train");
+    const handcrafted = await app.waitFor(
+      async () =>
+        app.script(
+          "return (async () => { const i = window.__TAURI_INTERNALS__.invoke; const s = await i('plugin:remap-session|last_session'); const o = await i('plugin:remap-session|overview', { sessionId: s.id }); const m = o.models.find((m) => m.origin === 'handcrafted'); return m ? m.id : null; })()",
+        ),
+      30000,
+      "the handcrafted model stored",
+    );
+    await app.click("#tab-queue");
+    await app.waitFor(
+      async () =>
+        app.script(
+          "return (async () => { const i = window.__TAURI_INTERNALS__.invoke; const s = await i('plugin:remap-session|last_session'); return (await i('plugin:remap-session|queue', { sessionId: s.id })).some((j) => j.model_id === arguments[0] && j.status === 'done'); })()",
+          [handcrafted],
+        ),
+      600000,
+      "the handcrafted model trained",
+    );
+    await app.hoverPoint(handcrafted);
+    assert.ok((await app.findAll("[role=tooltip] g.arc")).length >= 1, "the handcrafted model's tooltip SNAC has the arc");
+    await app.screenshot("skips-6-handcrafted-tooltip");
+    await app.inspectPoint(handcrafted);
+    await app.find(`tr[data-model-id='${handcrafted}'] g.arc`);
+    await app.click("#tab-inspector");
+    await app.find(".large-snac g.arc");
+    await app.screenshot("skips-7-handcrafted-inspector");
   } finally {
     await app.close();
   }

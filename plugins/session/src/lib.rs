@@ -52,6 +52,7 @@ pub use effects::{EditEffect, EffectPoint, Effects, Spread, effects};
 pub use error::SessionError;
 pub use export::{protocol_settings, trained_model};
 pub use focus::{Focus, FocusObjective, FocusScore};
+pub use handcraft::edit_architecture;
 pub use layout::{Map, MapKind, MapModel, session_map};
 pub use machine::{MachineSettings, Parallelism};
 pub use overview::Ranking;

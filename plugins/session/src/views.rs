@@ -2,7 +2,7 @@
 //! and the libraries' types. Their TypeScript twins in `ui/src/lib/bindings.ts` are generated
 //! from these by ts-rs (`make bindings`), and a test fails when they drift.
 
-use remap_architecture::{AlignedRow, Architecture, Snac};
+use remap_architecture::{AlignedRow, Architecture, Snac, SnacArc};
 use remap_sampling::Skipped;
 use remap_store::{
     EpochMetrics, Job, JobId, JobStatus, Model, ModelId, Origin, SessionId, TrainingRun,
@@ -372,6 +372,40 @@ pub struct LayerCheck {
     pub params: u64,
 }
 
+/// One edit of the handcraft editor (spec §9.4). Rust applies it, so every layer's `inputs`
+/// stay on the layers they joined; the editor never renumbers them itself.
+#[derive(Clone, Debug, PartialEq, Deserialize, TS)]
+#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ArchitectureEdit {
+    /// A new layer (its JSON object) at `at`; the layer count inserts before the head.
+    Insert {
+        at: usize,
+        #[ts(type = "unknown")]
+        layer: serde_json::Value,
+    },
+    /// Layer `from` moved to index `to` of the result.
+    Move { from: usize, to: usize },
+    /// Layer `at` removed; its readers read its input instead.
+    Remove { at: usize },
+    /// A skip from layer `from` (`null`: the input image) into layer `to`: a merge gains the
+    /// input, any other layer gets a new `merge` after it.
+    Skip {
+        from: Option<usize>,
+        to: usize,
+        merge: MergeKind,
+    },
+    /// The skip from `from` (`null`: the input) into merge `to` erased.
+    Unskip { from: Option<usize>, to: usize },
+}
+
+/// How a skip drawn in the editor joins: summed or stacked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum MergeKind {
+    Add,
+    Concat,
+}
+
 /// The verdict on an architecture: its shapes and parameters, or why it is invalid.
 #[derive(Clone, Debug, PartialEq, Serialize, TS)]
 #[serde(untagged)]
@@ -388,6 +422,8 @@ pub enum ArchitectureCheck {
         over_budget: Option<u64>,
         /// Why it is over the budget ("… over the budget of 100,000 by 20,000"), if over.
         budget_note: Option<String>,
+        /// Its skips, as the SNAC draws them.
+        arcs: Vec<SnacArc>,
     },
     Invalid {
         #[ts(type = "false")]
@@ -395,6 +431,9 @@ pub enum ArchitectureCheck {
         error: String,
         /// The hidden layer the error is about, if any.
         layer: Option<usize>,
+        /// Its skips as written (none when the JSON does not parse), so the editor draws them
+        /// while the net is invalid.
+        arcs: Vec<SnacArc>,
     },
 }
 
@@ -402,7 +441,9 @@ impl ArchitectureCheck {
     /// Checks an architecture's JSON: shapes and parameters against `budget`, or the
     /// reason it is invalid.
     pub fn of_json(json: &str, budget: Option<u64>) -> Self {
-        let checked = Architecture::from_json(json).and_then(|a| a.analyze().map(|an| (a, an)));
+        let parsed = Architecture::from_json(json);
+        let arcs = parsed.as_ref().map(SnacArc::all).unwrap_or_default();
+        let checked = parsed.and_then(|a| a.analyze().map(|an| (a, an)));
         match checked {
             Ok((arch, analysis)) => ArchitectureCheck::Valid {
                 valid: true,
@@ -419,11 +460,13 @@ impl ArchitectureCheck {
                     .collect(),
                 over_budget: remap_sampling::over_budget(analysis.params, budget),
                 budget_note: remap_sampling::over_budget_reason(analysis.params, budget),
+                arcs,
             },
             Err(e) => ArchitectureCheck::Invalid {
                 valid: false,
                 layer: e.layer(),
                 error: e.to_string(),
+                arcs,
             },
         }
     }

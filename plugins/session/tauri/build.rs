@@ -36,6 +36,7 @@ const COMMANDS: &[&str] = &[
     "set_machine_settings",
     "export_model",
     "check_architecture",
+    "edit_architecture",
     "database",
     "workers",
     "submit_workers",

@@ -6,6 +6,7 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   AppInfo,
   ArchitectureCheck,
+  ArchitectureEdit,
   ClassSamples,
   Comparison,
   DatabaseView,
@@ -44,6 +45,9 @@ export const api = {
   /** Shapes and parameters of an architecture, checked against `budget` when one is given. */
   checkArchitecture: (json: string, budget: number | null = null) =>
     invoke<ArchitectureCheck>(`${S}check_architecture`, { json, budget }),
+  /** The architecture after one handcraft edit, every layer's `inputs` kept right by Rust. */
+  editArchitecture: (architecture: unknown, edit: ArchitectureEdit) =>
+    invoke<{ input: unknown; classes: number; layers: unknown[] }>(`${S}edit_architecture`, { architecture, edit }),
 
   sessions: () => invoke<SessionInfo[]>(`${S}sessions`),
   createSession: (request: NewSessionRequest) => invoke<SessionInfo>(`${S}create_session`, { request }),

@@ -49,11 +49,26 @@ over_budget: number | null,
 /**
  * Why it is over the budget ("… over the budget of 100,000 by 20,000"), if over.
  */
-budget_note: string | null, } | { valid: false, error: string, 
+budget_note: string | null, 
+/**
+ * Its skips, as the SNAC draws them.
+ */
+arcs: Array<SnacArc>, } | { valid: false, error: string, 
 /**
  * The hidden layer the error is about, if any.
  */
-layer: number | null, };
+layer: number | null, 
+/**
+ * Its skips as written (none when the JSON does not parse), so the editor draws them
+ * while the net is invalid.
+ */
+arcs: Array<SnacArc>, };
+
+/**
+ * One edit of the handcraft editor (spec §9.4). Rust applies it, so every layer's `inputs`
+ * stay on the layers they joined; the editor never renumbers them itself.
+ */
+export type ArchitectureEdit = { "op": "insert", at: number, layer: unknown, } | { "op": "move", from: number, to: number, } | { "op": "remove", at: number, } | { "op": "skip", from: number | null, to: number, merge: MergeKind, } | { "op": "unskip", from: number | null, to: number, };
 
 /**
  * A generated child before it is stored.
@@ -244,6 +259,11 @@ export type MachineView = { settings: MachineSettings,
  * Jobs at once and threads per job that follow from the settings here.
  */
 parallelism: Parallelism, cores: number, };
+
+/**
+ * How a skip drawn in the editor joins: summed or stacked.
+ */
+export type MergeKind = "add" | "concat";
 
 /**
  * The Model Inspector's facts about one model.

@@ -49,15 +49,15 @@ describe("variation requests", () => {
     expect(r.per_layer).toEqual({
       0: {},
       1: { ops: ["remove", "reparametrize"] },
-      // a gap only inserts; filters keeps its whole grid so it is not written
-      2: { ops: ["insert"], types: ["conv2d", "activation"], values: { kernel: [3, 5] } },
-      3: { ops: ["insert"] },
+      // a gap inserts a layer or a skip; filters keeps its whole grid so it is not written
+      2: { ops: ["insert", "skip"], types: ["conv2d", "activation"], values: { kernel: [3, 5] } },
+      3: { ops: ["insert", "skip"] },
     });
   });
 
   it("gives the possible operations of a position and merges grids over layer types", () => {
-    expect(possibleOps(["L1"], 1)).toEqual(["insert", "remove", "replace", "reparametrize"]);
-    expect(possibleOps(["G1"], 1)).toEqual(["insert"]);
+    expect(possibleOps(["L1"], 1)).toEqual(["insert", "remove", "replace", "reparametrize", "skip"]);
+    expect(possibleOps(["G1"], 1)).toEqual(["insert", "skip"]);
     expect(possibleOps(["G1"], 0)).toEqual([]);
     expect(gridValues(GRIDS).stride).toEqual([1, 2]);
     expect(gridValues(GRIDS).size).toEqual([2, 3, 5]);

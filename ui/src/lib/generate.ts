@@ -7,7 +7,9 @@ import { LAYER_TYPES } from "./handcraft";
 /** `L3` = hidden layer 3; `G3` = the gap before layer 3 (`G{n}` = the slot before the head). */
 export type SelKey = `L${number}` | `G${number}`;
 
-export const OPERATIONS: Operation[] = ["insert", "remove", "replace", "reparametrize"];
+/** Every variation operation; `skip` adds an `add` of the layer before and an earlier layer of
+ * the same shape (spec §9.4), where the parent has skips or the search space samples them. */
+export const OPERATIONS: Operation[] = ["insert", "remove", "replace", "reparametrize", "skip"];
 
 /** Selectable items left to right: G0 L0 G1 L1 … L(n−1) Gn. */
 export function selectionItems(layers: number): SelKey[] {
@@ -64,7 +66,7 @@ export function positions(keys: SelKey[]): number[] {
 /** What may be done at a position given what is selected there: a layer allows all four, a gap inserts. */
 export function possibleOps(keys: SelKey[], position: number): Operation[] {
   if (keys.includes(`L${position}`)) return OPERATIONS;
-  if (keys.includes(`G${position}`)) return ["insert"];
+  if (keys.includes(`G${position}`)) return ["insert", "skip"];
   return [];
 }
 

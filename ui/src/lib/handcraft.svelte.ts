@@ -1,10 +1,11 @@
-// The handcrafted editor's state (kept while the tab is closed): the chain with its history,
+// The handcrafted editor's state (kept while the tab is closed): the net with its history,
 // the input, classes and parameter budget it is checked against, the model it started from,
-// and Rust's verdict on it, fetched after every edit. Mouse, keyboard and `window.__remapHand`
-// all call the same methods.
-import { api, type ArchitectureCheck, type Grids, type LayerType, type SearchSpace } from "./api";
+// and Rust's verdict on it, fetched after every edit. Inserting, moving and removing layers
+// and drawing or erasing skips are Rust's edits (`api.editArchitecture`), so every `inputs`
+// list stays right. Mouse, keyboard and `window.__remapHand` all call the same methods.
+import { api, type ArchitectureCheck, type ArchitectureEdit, type Grids, type LayerType, type MergeKind, type SearchSpace } from "./api";
 import {
-  addLayer, history, isGraph, layersOf, moveLayer, record, redo, removeLayer, setField, toArchitecture, undo,
+  defaultLayer, history, layersOf, record, redo, setField, toArchitecture, undo,
   type ArchBase, type HandLayer, type History,
 } from "./handcraft";
 import { remap } from "./session.svelte";
@@ -20,6 +21,8 @@ export class HandEditor {
   budget = $state<number | null>(null);
   check = $state<ArchitectureCheck | null>(null);
   checking = $state(false);
+  /** How a skip drawn by drag joins the layer it is dropped on. */
+  merge = $state<MergeKind>("add");
 
   layers = $derived(this.history.present);
   canUndo = $derived(this.history.past.length > 0);
@@ -73,18 +76,45 @@ export class HandEditor {
     return true;
   }
 
-  add = (type: LayerType, slot: number) => this.apply(addLayer(this.layers, type, slot, this.grids));
-  move = (from: number, to: number) => this.apply(moveLayer(this.layers, from, to));
-  remove = (index: number) => this.apply(removeLayer(this.layers, index));
+  private pending: Promise<boolean> = Promise.resolve(true);
+
+  /** Asks Rust for the net after the edit `make` gives for the layers as they are when its turn
+   * comes (edits run one at a time, in the order asked) and records it; false when there was
+   * nothing to do, it did not apply (the reason is shown) or it changed nothing. */
+  edit(make: (layers: HandLayer[]) => ArchitectureEdit | null): Promise<boolean> {
+    const run = async () => {
+      const arch = this.architecture();
+      const edit = make(this.layers);
+      if (!arch || !edit) return false;
+      const before = this.history;
+      const next = await remap.call("Cannot edit the model", () => api.editArchitecture(arch, edit));
+      // An edit made meanwhile (a field set, a reset) wins over this late answer.
+      if (!next || this.history !== before) return false;
+      const layers = layersOf(next);
+      if (JSON.stringify(layers) === JSON.stringify(this.layers)) return false;
+      return this.apply(layers);
+    };
+    this.pending = this.pending.then(run, run);
+    return this.pending;
+  }
+
+  add = (type: LayerType, slot: number) =>
+    this.edit((layers) => ({ op: "insert", at: Math.min(Math.max(Math.round(slot), 0), layers.length), layer: defaultLayer(type, this.grids) }));
+  move = (from: number, to: number) =>
+    this.edit((layers) => {
+      const target = Math.min(Math.max(Math.round(to), 0), layers.length - 1);
+      return from < 0 || from >= layers.length || target === from ? null : { op: "move", from, to: target };
+    });
+  remove = (index: number) => this.edit((layers) => (index >= 0 && index < layers.length ? { op: "remove", at: index } : null));
+  /** A skip from layer `from` (`null`: the input) into layer `to`, joined by `merge`. */
+  skip = (from: number | null, to: number) => this.edit(() => ({ op: "skip", from, to, merge: this.merge }));
+  /** Erases the skip from `from` (`null`: the input) into merge `to`. */
+  unskip = (from: number | null, to: number) => this.edit(() => ({ op: "unskip", from, to }));
   set = (index: number, field: string, value: number | string) => this.apply(setField(this.layers, index, field, value));
 
-  /** Replaces the chain (start from a model, load a template) as one undoable edit; a net with
-   * skips is refused with a notice rather than loaded without them. */
+  /** Replaces the net (start from a model, load a template) as one undoable edit, its skips
+   * and merges included. */
   load(architecture: unknown, parent: number | null) {
-    if (isGraph(architecture)) {
-      remap.toast("This model has skip connections; the editor builds chains, so it cannot edit it without losing them.");
-      return;
-    }
     this.parent = parent;
     const next = layersOf(architecture);
     if (JSON.stringify(next) === JSON.stringify(this.layers)) return;
@@ -132,6 +162,7 @@ export class HandEditor {
     this.spaceLoad = null;
     this.spaceSession = null;
     this.grids = {};
+    this.merge = "add";
   }
 }
 
@@ -141,12 +172,14 @@ export const hand = new HandEditor();
 declare global {
   interface Window {
     __remapHand?: {
-      add(type: LayerType, slot: number): boolean;
-      move(from: number, to: number): boolean;
-      remove(index: number): boolean;
+      add(type: LayerType, slot: number): Promise<boolean>;
+      move(from: number, to: number): Promise<boolean>;
+      remove(index: number): Promise<boolean>;
+      skip(from: number | null, to: number): Promise<boolean>;
+      unskip(from: number | null, to: number): Promise<boolean>;
       set(index: number, field: string, value: number | string): boolean;
     };
   }
 }
 
-if (TEST_HOOKS) exposeHook("__remapHand", { add: hand.add, move: hand.move, remove: hand.remove, set: hand.set });
+if (TEST_HOOKS) exposeHook("__remapHand", { add: hand.add, move: hand.move, remove: hand.remove, skip: hand.skip, unskip: hand.unskip, set: hand.set });

@@ -1,10 +1,25 @@
-// The handcrafted editor's pure state: a chain of layers in the architecture format (spec §2),
-// edited by add / move / remove / set, with undo and redo. Nothing here decides whether a chain
-// is valid or what shapes it gives: that is `api.checkArchitecture`'s verdict.
+// The handcrafted editor's pure state: the layers of a net in the architecture format (spec §2,
+// §9.4), with undo and redo. Inserting, moving and removing layers and drawing skips renumber
+// `inputs`, so Rust makes those edits (`api.editArchitecture`); whether a net is valid and what
+// shapes it gives is `api.checkArchitecture`'s verdict. Only a layer's own fields change here.
 import type { Grids, Hyperparameter, LayerType } from "./api";
 
-/** One hidden layer as the architecture JSON writes it. */
-export type HandLayer = { type: LayerType } & Record<string, number | string>;
+/** Where a layer reads from: an earlier layer's index, or the image. */
+export type Source = number | "input";
+
+/** One hidden layer as the architecture JSON writes it: its type, its fields and, when it
+ * reads something other than the layer before it, its `inputs`. */
+export interface HandLayer {
+  type: LayerType;
+  inputs?: Source[];
+  [field: string]: number | string | Source[] | undefined;
+}
+
+/** A field's value (`undefined` for one the layer lacks). */
+export function fieldValue(layer: HandLayer, field: string): number | string | undefined {
+  const v = layer[field];
+  return typeof v === "number" || typeof v === "string" ? v : undefined;
+}
 
 /** The editable fields of each layer type, in display order. */
 export const FIELDS: Record<LayerType, string[]> = {
@@ -56,32 +71,9 @@ export function defaultLayer(type: LayerType, grids: Grids): HandLayer {
   return layer;
 }
 
-const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
-
-/** Inserts a new layer at `slot` (slot N = before layer N; the layer count = before the head). */
-export function addLayer(layers: HandLayer[], type: LayerType, slot: number, grids: Grids): HandLayer[] {
-  if (!LAYER_TYPES.includes(type)) return layers;
-  const at = clamp(Math.round(slot), 0, layers.length);
-  return [...layers.slice(0, at), defaultLayer(type, grids), ...layers.slice(at)];
-}
-
-/** Moves layer `from` so that it ends up at index `to` (of the resulting chain). */
-export function moveLayer(layers: HandLayer[], from: number, to: number): HandLayer[] {
-  if (from < 0 || from >= layers.length) return layers;
-  const target = clamp(Math.round(to), 0, layers.length - 1);
-  if (target === from) return layers;
-  const rest = layers.filter((_, i) => i !== from);
-  return [...rest.slice(0, target), layers[from], ...rest.slice(target)];
-}
-
 /** The index a layer dragged from `from` takes when dropped at `slot` (slot N = before layer N). */
 export function slotToIndex(from: number, slot: number): number {
   return slot > from ? slot - 1 : slot;
-}
-
-export function removeLayer(layers: HandLayer[], index: number): HandLayer[] {
-  if (index < 0 || index >= layers.length) return layers;
-  return layers.filter((_, i) => i !== index);
 }
 
 /** Sets one field of one layer (numbers given as text are read as numbers). */
@@ -89,7 +81,7 @@ export function setField(layers: HandLayer[], index: number, field: string, valu
   const layer = layers[index];
   if (!layer || !FIELDS[layer.type].includes(field)) return layers;
   const v = typeof value === "string" && field !== "padding" && field !== "function" && value.trim() !== "" && isFinite(Number(value)) ? Number(value) : value;
-  if (layer[field] === v) return layers;
+  if (fieldValue(layer, field) === v) return layers;
   return layers.map((l, i) => (i === index ? { ...l, [field]: v } : l));
 }
 
@@ -105,24 +97,17 @@ export function archBase(architecture: unknown): ArchBase | null {
   return { input: { ...a.input }, classes: a.classes };
 }
 
-/**
- * Whether an architecture JSON has skips or merges (spec §9.4). The editor edits chains: its
- * insert, move and remove would have to renumber every `inputs` list, which is Rust's work.
- */
-export function isGraph(architecture: unknown): boolean {
-  const list = (architecture as { layers?: unknown } | null)?.layers;
-  return Array.isArray(list) && list.some((l) => !!l && typeof l === "object" && ("inputs" in l || l.type === "add" || l.type === "concat"));
-}
-
-/** The hidden layers of an architecture JSON, with only the fields its type takes. */
+/** The hidden layers of an architecture JSON (merges and `inputs` included), each with only
+ * the fields its type takes. */
 export function layersOf(architecture: unknown): HandLayer[] {
   const list = (architecture as { layers?: unknown } | null)?.layers;
   if (!Array.isArray(list)) return [];
   return list
-    .filter((l): l is HandLayer => !!l && typeof l === "object" && LAYER_TYPES.includes((l as HandLayer).type))
+    .filter((l): l is HandLayer => !!l && typeof l === "object" && (l as HandLayer).type in FIELDS)
     .map((l) => {
       const out: HandLayer = { type: l.type };
       for (const f of FIELDS[l.type]) if (l[f] !== undefined) out[f] = l[f];
+      if (Array.isArray(l.inputs)) out.inputs = [...l.inputs];
       return out;
     });
 }

@@ -135,7 +135,7 @@ describe("Budget in the Generate tab", () => {
   it("shows the session's budget as the empty field's meaning", async () => {
     answerSession(session({ budget: 100000 }));
     handlers.search_space = () => ({ name: "remap-2019", grids: {}, pre_dense: {}, post_dense: {} });
-    handlers.check_architecture = () => ({ valid: true, params: 650, hash: "x", summary: "", layers: [], over_budget: null, budget_note: null });
+    handlers.check_architecture = () => ({ valid: true, params: 650, hash: "x", summary: "", layers: [], over_budget: null, budget_note: null, arcs: [] });
     await remap.open(session({ budget: 100000 }));
     remap.inspect(1);
     const { container } = render(GenerateModels);

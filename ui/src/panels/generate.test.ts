@@ -9,7 +9,7 @@ import Queue from "./Queue.svelte";
 import { hand } from "../lib/handcraft.svelte";
 import { remap } from "../lib/session.svelte";
 import { callsOf, handlers, resetTauri } from "../test/tauri-mock";
-import { model, overview, session, snac } from "../test/fixtures";
+import { editChain, model, overview, session, snac } from "../test/fixtures";
 import type { ChildPreview, GenerationPreview, QueueJob } from "../lib/api";
 
 const ARCH = { input: { height: 28, width: 28, channels: 1 }, classes: 3, layers: [{ type: "conv2d", filters: 16, kernel: 3, stride: 1, padding: "valid" }, { type: "activation", function: "relu" }] };
@@ -35,7 +35,8 @@ async function openInspected(models = [model(1, { architecture: ARCH, snac: snac
   handlers.queue = () => [];
   handlers.queue_status = () => ({ paused: false, running: [] });
   handlers.search_space = () => SPACE;
-  handlers.check_architecture = () => ({ valid: true, params: 650, hash: "x", summary: "head", layers: [{ type: "head", output: [3], params: 650 }] });
+  handlers.check_architecture = () => ({ valid: true, params: 650, hash: "x", summary: "head", layers: [{ type: "head", output: [3], params: 650 }], arcs: [] });
+  handlers.edit_architecture = editChain;
   await remap.open(session());
   remap.inspect(1);
 }
@@ -96,8 +97,9 @@ describe("Generate Models", () => {
     const request = {
       count: 7, max_changes: 3, seed: 1234, layers: [1, 2], max_params: 100000,
       per_layer: {
-        1: { ops: ["remove", "replace", "reparametrize"], types: ["conv2d", "maxpool2d", "avgpool2d", "dense", "activation"] },
-        2: { ops: ["insert"], values: { units: [16, 64, 128] } },
+        // unticking insert keeps skip offered
+        1: { ops: ["remove", "replace", "reparametrize", "skip"], types: ["conv2d", "maxpool2d", "avgpool2d", "dense", "activation"] },
+        2: { ops: ["insert", "skip"], values: { units: [16, 64, 128] } },
       },
     };
     expect(callsOf("preview_variations_of")[0]).toEqual({ modelId: 1, request });
@@ -128,12 +130,16 @@ describe("Handcrafted editor", () => {
     handlers.check_architecture = ({ json }: { json: string }) => {
       const a = JSON.parse(json);
       return a.layers.length === 2 && a.layers[0].type === "dense"
-        ? { valid: false, error: "layer 1 (maxpool2d) does not fit its input: a spatial layer cannot follow a dense layer", layer: 1 }
-        : { valid: true, params: 650, hash: "x", summary: "ok", layers: [...a.layers.map(() => ({ type: "x", output: [4], params: 0 })), { type: "head", output: [3], params: 650 }] };
+        ? { valid: false, error: "layer 1 (maxpool2d) does not fit its input: a spatial layer cannot follow a dense layer", layer: 1, arcs: [] }
+        : { valid: true, params: 650, hash: "x", summary: "ok", layers: [...a.layers.map(() => ({ type: "x", output: [4], params: 0 })), { type: "head", output: [3], params: 650 }], arcs: [] };
     };
     const before = callsOf("check_architecture").length;
-    window.__remapHand!.add("dense", 0);
-    window.__remapHand!.add("maxpool2d", 1);
+    expect(await window.__remapHand!.add("dense", 0)).toBe(true);
+    expect(await window.__remapHand!.add("maxpool2d", 1)).toBe(true);
+    expect(callsOf("edit_architecture").map((c) => c.edit)).toEqual([
+      { op: "insert", at: 0, layer: { type: "dense", units: 64 } },
+      { op: "insert", at: 1, layer: { type: "maxpool2d", size: 3, stride: 2 } },
+    ]);
     await waitFor(() => expect(container.querySelector("[data-testid=hand-validation]")?.getAttribute("data-valid")).toBe("false"));
     expect(callsOf("check_architecture").length).toBe(before + 2);
     const sent = JSON.parse(callsOf("check_architecture").at(-1)!.json as string);
@@ -150,6 +156,16 @@ describe("Handcrafted editor", () => {
     await waitFor(() => expect(container.querySelector("[data-testid=hand-validation]")?.getAttribute("data-valid")).toBe("true"));
   });
 
+  it("runs edits asked at once one after the other, each on the layers the last one left", async () => {
+    await openInspected();
+    render(GenerateModels);
+    await waitFor(() => expect(hand.grids.dense).toBeDefined());
+    hand.setBase({ input: ARCH.input, classes: 3 });
+    const done = [hand.add("conv2d", 0), hand.add("maxpool2d", 1), hand.add("dense", 2), hand.move(2, 0)];
+    expect(await Promise.all(done)).toEqual([true, true, true, true]);
+    expect(hand.layers.map((l) => l.type)).toEqual(["dense", "conv2d", "maxpool2d"]);
+  });
+
   it("starts from the inspected model and trains it with the model as parent", async () => {
     await openInspected();
     handlers.queue_handcrafted = () => 42;
@@ -163,12 +179,50 @@ describe("Handcrafted editor", () => {
   });
 });
 
+describe("Handcrafted skips", () => {
+  const RESIDUAL = {
+    ...ARCH,
+    layers: [...ARCH.layers, { type: "conv2d", filters: 16, kernel: 3, stride: 1, padding: "same" }, { type: "activation", function: "relu" }, { type: "add", inputs: [3, 1] }],
+  };
+
+  it("asks Rust to draw a skip, draws its arc from Rust's verdict, and erases it by a click", async () => {
+    await openInspected([model(1, { architecture: { ...ARCH, layers: RESIDUAL.layers.slice(0, 4) }, snac: snac(2) })]);
+    handlers.edit_architecture = ({ edit }: { edit: { op: string } }) => (edit.op === "skip" ? RESIDUAL : { ...ARCH, layers: RESIDUAL.layers.slice(0, 4) });
+    handlers.check_architecture = ({ json }: { json: string }) => {
+      const a = JSON.parse(json);
+      const arcs = a.layers.length === 5 ? [{ from: 1, to: 4 }] : [];
+      return { valid: true, params: 650, hash: "x", summary: "ok", layers: [...a.layers.map(() => ({ type: "x", output: [4], params: 0 })), { type: "head", output: [3], params: 650 }], over_budget: null, budget_note: null, arcs };
+    };
+    const { container } = render(GenerateModels);
+    await fireEvent.click(container.querySelector("#gen-mode-handcrafted")!);
+    await fireEvent.click(container.querySelector("#hand-from-inspected")!);
+    await waitFor(() => expect(container.querySelectorAll("[data-testid=hand-chain] [data-chip-index]").length).toBe(4));
+    // Every chip and the input have an output port to drag a skip from.
+    expect([...container.querySelectorAll("[data-port]")].map((p) => p.getAttribute("data-port"))).toEqual(["input", "0", "1", "2", "3"]);
+    // The concat choice travels with the skip; the keyboard path is the same edit.
+    await fireEvent.change(container.querySelector("#hand-merge")!, { target: { value: "concat" } });
+    expect(await window.__remapHand!.skip(1, 3)).toBe(true);
+    expect(callsOf("edit_architecture").at(-1)!.edit).toEqual({ op: "skip", from: 1, to: 3, merge: "concat" });
+    await waitFor(() => expect(container.querySelectorAll("[data-testid=hand-chain] g.arc").length).toBe(1));
+    const arc = container.querySelector("[data-testid=hand-chain] g.arc")!;
+    expect([arc.getAttribute("data-from"), arc.getAttribute("data-to")]).toEqual(["1", "4"]);
+    expect(container.querySelector('[data-chip-index="4"]')!.getAttribute("data-type")).toBe("add");
+    // The merge's inputs are listed with their own erase buttons; a click on the arc erases it.
+    await fireEvent.click(container.querySelector('[data-chip-index="4"]')!);
+    expect(container.querySelector("[data-testid=hand-reads]")!.textContent).toContain("layer 1");
+    await fireEvent.click(arc);
+    await waitFor(() => expect(callsOf("edit_architecture").at(-1)!.edit).toEqual({ op: "unskip", from: 1, to: 4 }));
+    await waitFor(() => expect(container.querySelectorAll("[data-testid=hand-chain] g.arc").length).toBe(0));
+  });
+});
+
 describe("Handcrafted editor and the parameter budget", () => {
   const budgetOf = () => callsOf("check_architecture").at(-1)?.budget;
   const checked = ({ budget }: { budget: number | null }) => ({
     valid: true, params: 120000, hash: "x", summary: "ok", layers: [{ type: "head", output: [3], params: 650 }],
     over_budget: budget !== null && budget < 120000 ? 120000 - budget : null,
     budget_note: budget !== null && budget < 120000 ? `120,000 parameters: over the budget of ${budget.toLocaleString()} by ${(120000 - budget).toLocaleString()}` : null,
+    arcs: [],
   });
 
   it("checks against the session's budget, or the form's when set, and warns when over it", async () => {

@@ -1,5 +1,5 @@
 // Small hand-made api answers for component tests.
-import type { ModelView, Overview, SessionInfo } from "../lib/api";
+import type { ArchitectureEdit, ModelView, Overview, SessionInfo } from "../lib/api";
 import type { SnacModel } from "../lib/snac";
 
 export function snac(layers = 2): SnacModel {
@@ -48,4 +48,28 @@ export function overview(models: ModelView[], over: Partial<Overview> = {}): Ove
     pareto: trained.map((m) => m.id),
     ...over,
   };
+}
+
+type Net = { input: unknown; classes: number; layers: unknown[] };
+
+/**
+ * What Rust's `edit_architecture` gives for the chain edits (insert, move, remove), for the
+ * editor's tests: skips and their renumbering are tested in Rust (`remap-architecture`).
+ */
+export function editChain({ architecture, edit }: { architecture: Net; edit: ArchitectureEdit }): Net {
+  const layers = [...architecture.layers];
+  switch (edit.op) {
+    case "insert":
+      layers.splice(edit.at, 0, edit.layer);
+      break;
+    case "move":
+      layers.splice(edit.to, 0, ...layers.splice(edit.from, 1));
+      break;
+    case "remove":
+      layers.splice(edit.at, 1);
+      break;
+    default:
+      throw new Error(`editChain does not draw skips (${edit.op})`);
+  }
+  return { ...architecture, layers };
 }

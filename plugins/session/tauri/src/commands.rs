@@ -257,6 +257,16 @@ pub fn check_architecture(json: String, budget: Option<u64>) -> ArchitectureChec
     ArchitectureCheck::of_json(&json, budget)
 }
 
+/// Applies one handcraft edit (insert, move, remove, draw or erase a skip) to an
+/// architecture's JSON, keeping every layer's `inputs` right.
+#[tauri::command]
+pub fn edit_architecture(
+    architecture: serde_json::Value,
+    edit: ArchitectureEdit,
+) -> Result<serde_json::Value> {
+    Ok(remap_session::edit_architecture(&architecture, &edit)?)
+}
+
 /// Sets (or with `null` lifts) a session's parameter budget.
 #[tauri::command]
 pub async fn set_budget(

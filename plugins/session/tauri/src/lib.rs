@@ -67,6 +67,7 @@ pub fn init<R: Runtime>(data_dir: PathBuf) -> TauriPlugin<R> {
             commands::set_machine_settings,
             commands::export_model,
             commands::check_architecture,
+            commands::edit_architecture,
             commands::database,
             commands::workers,
             commands::submit_workers,
