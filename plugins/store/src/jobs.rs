@@ -8,10 +8,10 @@
 
 use std::path::PathBuf;
 
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
 use crate::convert::{self, to_json};
@@ -267,40 +267,31 @@ impl Store {
     /// Takes the first queued job (by position) for `worker`, atomically: of several
     /// workers racing for it exactly one gets it, the others move on to the next.
     /// A non-empty `scope` limits the search to those sessions.
+    ///
+    /// On PostgreSQL the candidate is read with `FOR UPDATE SKIP LOCKED` inside the claiming
+    /// transaction, so racing workers skip a row another is claiming instead of waiting for
+    /// it or retrying it (spec §9.2). SQLite has no row locks: there the conditional UPDATE
+    /// alone decides, and a loser tries the next row.
     pub async fn claim_next(
         &self,
         worker: &str,
         scope: &[SessionId],
     ) -> Result<Option<Job>, StoreError> {
         loop {
-            let mut first =
-                queue_job::Entity::find().filter(C::Status.eq(JobStatus::Queued.name()));
-            if !scope.is_empty() {
-                first = first.filter(C::SessionId.is_in(scope.iter().copied()));
-            }
-            let Some(candidate) = first
-                .order_by_asc(C::Position)
-                .order_by_asc(C::Id)
-                .one(&self.db)
-                .await?
-            else {
-                return Ok(None);
+            let claimed = if self.db.get_database_backend() == DbBackend::Postgres {
+                let txn = self.db.begin().await?;
+                let claimed = claim_first(&txn, worker, scope).await?;
+                txn.commit().await?;
+                claimed
+            } else {
+                claim_first(&self.db, worker, scope).await?
             };
-            let now = now_ms();
-            let claimed = queue_job::Entity::update_many()
-                .col_expr(C::Status, Expr::value(JobStatus::Running.name()))
-                .col_expr(C::ClaimedBy, Expr::value(worker))
-                .col_expr(C::Heartbeat, Expr::value(now))
-                .col_expr(C::Attempts, Expr::col(C::Attempts).add(1))
-                .col_expr(C::UpdatedAt, Expr::value(now))
-                .filter(C::Id.eq(candidate.id))
-                .filter(C::Status.eq(JobStatus::Queued.name()))
-                .exec(&self.db)
-                .await?;
-            if claimed.rows_affected == 1 {
-                return self.job(candidate.id).await.map(Some);
+            match claimed {
+                Claim::Won(id) => return self.job(id).await.map(Some),
+                Claim::Empty => return Ok(None),
+                // Another worker took (or someone cancelled) this one first: try the next.
+                Claim::Lost => {}
             }
-            // Another worker took (or someone cancelled) this one first: try the next.
         }
     }
 
@@ -575,4 +566,49 @@ async fn last_position(
         .one(db)
         .await?
         .flatten())
+}
+
+/// What one attempt to claim the first queued job gave.
+enum Claim {
+    Won(JobId),
+    Lost,
+    Empty,
+}
+
+/// Reads the first queued job in `scope` (skipping rows locked by another claimer where the
+/// database has row locks) and claims it for `worker` if it is still queued.
+async fn claim_first<Db: ConnectionTrait>(
+    conn: &Db,
+    worker: &str,
+    scope: &[SessionId],
+) -> Result<Claim, StoreError> {
+    let mut first = queue_job::Entity::find().filter(C::Status.eq(JobStatus::Queued.name()));
+    if !scope.is_empty() {
+        first = first.filter(C::SessionId.is_in(scope.iter().copied()));
+    }
+    let Some(candidate) = first
+        .order_by_asc(C::Position)
+        .order_by_asc(C::Id)
+        .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+        .one(conn)
+        .await?
+    else {
+        return Ok(Claim::Empty);
+    };
+    let now = now_ms();
+    let claimed = queue_job::Entity::update_many()
+        .col_expr(C::Status, Expr::value(JobStatus::Running.name()))
+        .col_expr(C::ClaimedBy, Expr::value(worker))
+        .col_expr(C::Heartbeat, Expr::value(now))
+        .col_expr(C::Attempts, Expr::col(C::Attempts).add(1))
+        .col_expr(C::UpdatedAt, Expr::value(now))
+        .filter(C::Id.eq(candidate.id))
+        .filter(C::Status.eq(JobStatus::Queued.name()))
+        .exec(conn)
+        .await?;
+    Ok(if claimed.rows_affected == 1 {
+        Claim::Won(candidate.id)
+    } else {
+        Claim::Lost
+    })
 }

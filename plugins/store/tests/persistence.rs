@@ -350,6 +350,38 @@ async fn claims_are_exclusive(db: TestDb) {
     assert_eq!(claimed, ids, "every job claimed exactly once");
 }
 
+/// On PostgreSQL a claimer skips the row another worker holds locked mid-claim (`FOR UPDATE
+/// SKIP LOCKED`) instead of waiting for its transaction, and takes it once released.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_claims_skip_a_row_another_worker_is_claiming() {
+    use sea_orm::{ConnectionTrait, TransactionTrait};
+    let Some(db) = common::postgres().await else {
+        return;
+    };
+    let (session, ids) = session_with_models(&db.store, "skip", 2, 1).await;
+    for id in &ids {
+        db.store.enqueue(*id, None, None).await.unwrap();
+    }
+    let other = db.reopen().await;
+    let txn = other.connection().begin().await.unwrap();
+    txn.execute_unprepared(
+        "SELECT id FROM queue_jobs WHERE status = 'queued' ORDER BY position, id LIMIT 1 FOR UPDATE",
+    )
+    .await
+    .unwrap();
+    let scope = [session.id];
+    let claim = db.store.claim_next("w1", &scope);
+    let job = tokio::time::timeout(std::time::Duration::from_secs(10), claim)
+        .await
+        .expect("the claim skips the locked row instead of waiting for it")
+        .unwrap()
+        .unwrap();
+    assert_eq!(job.model_id, ids[1]);
+    txn.rollback().await.unwrap();
+    let first = db.store.claim_next("w2", &[session.id]).await.unwrap();
+    assert_eq!(first.map(|j| j.model_id), Some(ids[0]));
+}
+
 async fn finishing_is_guarded(db: TestDb) {
     let store = &db.store;
     let (session, ids) = session_with_models(store, "f", 1, 2).await;
