@@ -168,6 +168,7 @@ pub fn run_train(args: TrainArgs) -> Result<ExitCode> {
         protocol: config.protocol.clone(),
         seed: config.seed,
         pause_after: None,
+        threads: None,
     };
     let checkpoint = Checkpoint::new(out.join(CHECKPOINT));
     let bar = ProgressBar::new(0);

@@ -1,7 +1,7 @@
 //! 2-D convolution on NCHW `f32` slices (groups 1, dilation 1) by im2col and GEMM, one sample
 //! per task: the forward pass is `W · col(x)` per sample, the weight gradient accumulates
-//! `dY · col(x)ᵀ` per thread (one GEMM over the whole batch, split by threads), the input
-//! gradient is `Wᵀ · dY` scattered back by col2im. Each sample's column matrix is built in a
+//! `dY · col(x)ᵀ` per run of samples (one GEMM over the whole batch, split into a fixed number
+//! of runs), the input gradient is `Wᵀ · dY` scattered back by col2im. Each sample's column matrix is built in a
 //! per-thread buffer that stays in cache; a 1×1 convolution with stride 1 and no padding uses
 //! the input itself.
 
@@ -9,6 +9,9 @@ use rayon::prelude::*;
 use remap_gemm::{Mat, Threads, matmul};
 
 use crate::scratch;
+
+/// Runs of samples the weight gradient is split into (spread over however many threads).
+const WEIGHT_GRAD_RUNS: usize = 16;
 
 /// The shape of one convolution: input `batch × c_in × h × w`, weight
 /// `c_out × c_in × kh × kw`, output `batch × c_out × out_h × out_w`.
@@ -135,8 +138,10 @@ impl Conv2d {
             Vec::new()
         };
         let w_t = Mat::rows(weight, c_out, patch).t();
-        // Contiguous runs of samples, a few per thread, each with its own weight-gradient sum.
-        let runs = (rayon::current_num_threads() * 4).clamp(1, self.batch.max(1));
+        // Contiguous runs of samples, each with its own weight-gradient sum, added up in run
+        // order. Their number depends on the batch only, not on the threads, so a job whose
+        // share of threads changes while it trains gets the same gradients to the last bit.
+        let runs = WEIGHT_GRAD_RUNS.clamp(1, self.batch.max(1));
         let per_run = self.batch.div_ceil(runs).max(1);
         let sample_ranges: Vec<(usize, usize)> = (0..self.batch)
             .step_by(per_run)

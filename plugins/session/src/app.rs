@@ -52,15 +52,9 @@ impl App {
         command: WorkerCommand,
         settings: MachineSettings,
     ) -> Self {
-        let parallelism = settings.parallelism(machine::cores());
-        config.concurrency = parallelism.jobs;
-        let workers = Arc::new(ProcessRunner::new(
-            command,
-            WorkerSettings {
-                threads: parallelism.threads,
-                overrides: settings.overrides(),
-            },
-        ));
+        let (jobs, worker_settings) = worker_settings(&settings);
+        config.concurrency = jobs;
+        let workers = Arc::new(ProcessRunner::new(command, worker_settings));
         let scheduler = Scheduler::new(store, workers.clone(), config);
         let data = DataCache::new();
         scheduler.set_objective(Arc::new(FocusObjective::new(data.clone())));
@@ -89,13 +83,10 @@ impl App {
 
     /// Applies the machine's training settings to jobs started from now on.
     pub(crate) fn apply_machine(&self, settings: &MachineSettings) {
-        let parallelism = settings.parallelism(machine::cores());
-        self.scheduler.set_concurrency(parallelism.jobs);
+        let (jobs, worker_settings) = worker_settings(settings);
+        self.scheduler.set_concurrency(jobs);
         if let Some(workers) = &self.workers {
-            workers.set_settings(WorkerSettings {
-                threads: parallelism.threads,
-                overrides: settings.overrides(),
-            });
+            workers.set_settings(worker_settings);
         }
     }
 
@@ -135,4 +126,15 @@ impl App {
             file.update(change);
         }
     }
+}
+
+/// Jobs at once and how their workers train, from the machine's training settings.
+fn worker_settings(settings: &MachineSettings) -> (usize, WorkerSettings) {
+    let parallelism = settings.parallelism(machine::cores());
+    let workers = WorkerSettings {
+        threads: parallelism.threads,
+        budget: parallelism.jobs * parallelism.threads,
+        overrides: settings.overrides(),
+    };
+    (parallelism.jobs, workers)
 }

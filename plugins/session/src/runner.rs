@@ -14,7 +14,9 @@ use remap_store::{
 };
 use remap_training::checkpoint::weights_to_bytes;
 use remap_training::report::{EpochRecord, Status};
-use remap_training::{Checkpoint, DeviceChoice, Protocol, SelectedDevice, TrainOptions, device};
+use remap_training::{
+    Checkpoint, DeviceChoice, Protocol, SelectedDevice, ThreadShare, TrainOptions, device,
+};
 use tokio::sync::mpsc;
 
 use crate::data::DataCache;
@@ -35,6 +37,9 @@ pub struct TrainerRunner {
     devices: Arc<Mutex<Vec<(DeviceChoice, SelectedDevice)>>>,
     /// What every job of this runner trains with instead of its session's settings.
     overrides: TrainOverrides,
+    /// The threads its jobs may use, changed while they train (a worker's share of the
+    /// machine); `None`: the process's rayon pool.
+    threads: Option<ThreadShare>,
 }
 
 impl TrainerRunner {
@@ -47,6 +52,14 @@ impl TrainerRunner {
         TrainerRunner {
             overrides,
             ..Self::default()
+        }
+    }
+
+    /// This runner, its jobs training with `share`'s threads (read before every batch).
+    pub fn with_threads(self, share: ThreadShare) -> Self {
+        TrainerRunner {
+            threads: Some(share),
+            ..self
         }
     }
 
@@ -102,6 +115,7 @@ impl TrainerRunner {
                 .job
                 .pause_after(spec.model.epochs)
                 .map(|epochs| epochs as usize),
+            threads: self.threads.clone(),
         };
 
         let folder = checkpoint_folder(&spec.checkpoint_path);

@@ -14,6 +14,7 @@ pub mod model;
 pub mod protocol;
 pub mod report;
 pub mod results;
+pub mod threads;
 pub mod trainer;
 
 pub use burn;
@@ -27,4 +28,5 @@ pub use protocol::Protocol;
 pub use remap_datasets::{Dataset, Normalization, Split};
 pub use report::{EpochRecord, Progress, Status};
 pub use results::ClassResults;
+pub use threads::ThreadShare;
 pub use trainer::{Outcome, TrainError, TrainOptions, train};

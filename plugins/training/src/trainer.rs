@@ -21,6 +21,7 @@ use crate::model::{ModelError, Net};
 use crate::protocol::{ADAM_EPSILON, EarlyStopping, Protocol};
 use crate::report::{EpochRecord, Progress, Status};
 use crate::results::ClassResults;
+use crate::threads::ThreadShare;
 use remap_datasets::Dataset;
 
 /// What a run needs besides the architecture and the data.
@@ -33,6 +34,19 @@ pub struct TrainOptions {
     /// that a later call continues exactly where an uninterrupted run would be. `None` trains
     /// to the protocol's end.
     pub pause_after: Option<usize>,
+    /// The threads each batch may use, changeable while the run trains; `None`: the
+    /// process's rayon pool.
+    pub threads: Option<ThreadShare>,
+}
+
+impl TrainOptions {
+    /// Runs `work` with the run's current share of threads.
+    fn install<R: Send>(&self, work: impl FnOnce() -> R + Send) -> R {
+        match &self.threads {
+            Some(share) => share.install(work),
+            None => work(),
+        }
+    }
 }
 
 /// Why a run could not train (a diverging loss is a [`Status`], not an error).
@@ -137,25 +151,34 @@ pub fn train(
                 status = Status::Cancelled;
                 break 'epochs;
             }
-            let x = batcher.images(&data.train.images, chunk, &train_device);
-            let y = Batcher::labels(&data.train.labels, chunk, &train_device);
-            let logits = net.forward_train(x, &mut masks);
-            let loss = loss_fn.forward(logits.clone(), y.clone());
-            let loss_value = f64::from(loss.clone().into_scalar::<f32>());
+            let mut step = |net: Net| {
+                let x = batcher.images(&data.train.images, chunk, &train_device);
+                let y = Batcher::labels(&data.train.labels, chunk, &train_device);
+                let logits = net.forward_train(x, &mut masks);
+                let loss = loss_fn.forward(logits.clone(), y.clone());
+                let loss_value = f64::from(loss.clone().into_scalar::<f32>());
+                if !loss_value.is_finite() {
+                    return (net, loss_value, 0);
+                }
+                let grads = GradientsParams::from_grads(loss.backward(), &net);
+                let net = adam.step(lr, net, grads);
+                let correct = logits
+                    .argmax(1)
+                    .flatten::<1>(0, 1)
+                    .equal(y)
+                    .int()
+                    .sum()
+                    .into_scalar::<i64>();
+                (net, loss_value, correct)
+            };
+            let (stepped, loss_value, batch_correct) = options.install(|| step(net));
+            net = stepped;
             if !loss_value.is_finite() {
                 tracing::warn!(epoch = epoch + 1, batch = b + 1, "loss is not finite");
                 status = Status::Diverged;
                 break 'epochs;
             }
-            let grads = GradientsParams::from_grads(loss.backward(), &net);
-            net = adam.step(lr, net, grads);
-            correct += logits
-                .argmax(1)
-                .flatten::<1>(0, 1)
-                .equal(y)
-                .int()
-                .sum()
-                .into_scalar::<i64>();
+            correct += batch_correct;
             loss_sum += loss_value * chunk.len() as f64;
             seen += chunk.len();
             progress(&Progress::Batch {
@@ -167,7 +190,8 @@ pub fn train(
             });
         }
         let train_seconds = start.elapsed().as_secs_f64();
-        let val = evaluate(&net, &data.held_out, &batcher, protocol.batch_size, device);
+        let val = options
+            .install(|| evaluate(&net, &data.held_out, &batcher, protocol.batch_size, device));
         if !val.loss.is_finite() {
             status = Status::Diverged;
             break;
@@ -214,7 +238,8 @@ pub fn train(
     }
 
     let net = net.valid();
-    let held_out = evaluate(&net, &data.held_out, &batcher, protocol.batch_size, device);
+    let held_out =
+        options.install(|| evaluate(&net, &data.held_out, &batcher, protocol.batch_size, device));
     let classes = ClassResults::new(
         &data.held_out.labels,
         &held_out.predictions,

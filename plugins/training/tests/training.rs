@@ -8,8 +8,8 @@ use rand_chacha::ChaCha8Rng;
 use remap_architecture::Architecture;
 use remap_training::burn::tensor::Device;
 use remap_training::{
-    Checkpoint, Dataset, Normalization, Progress, Protocol, Split, Status, TrainOptions, evaluate,
-    load_weights, save_weights, train,
+    Checkpoint, Dataset, Normalization, Progress, Protocol, Split, Status, ThreadShare,
+    TrainOptions, evaluate, load_weights, save_weights, train,
 };
 
 const SIZE: usize = 12;
@@ -76,6 +76,7 @@ fn options(epochs: usize) -> TrainOptions {
         protocol,
         seed: 7,
         pause_after: None,
+        threads: None,
     }
 }
 
@@ -95,6 +96,40 @@ fn run(
         progress,
     )
     .unwrap()
+}
+
+/// A job's share of threads may change while it trains (other jobs start and end): the run
+/// ends bit for bit where one on a fixed number of threads does.
+#[test]
+fn a_changing_thread_share_gives_the_same_run() {
+    let fixed = run(2, None, &AtomicBool::new(false), &mut |_| {});
+    let share = ThreadShare::new(1);
+    let mut options = options(2);
+    options.threads = Some(share.clone());
+    let mut batches = 0;
+    let changing = train(
+        &arch(),
+        &data(),
+        &options,
+        &Device::flex(),
+        None,
+        &AtomicBool::new(false),
+        &mut |p| {
+            if let Progress::Batch { .. } = p {
+                batches += 1;
+                share.set(if batches % 2 == 0 { 1 } else { 3 });
+            }
+        },
+    )
+    .unwrap();
+    let losses = |o: &remap_training::Outcome| -> Vec<(f64, f64)> {
+        o.epochs
+            .iter()
+            .map(|e| (e.train_loss, e.val_loss))
+            .collect()
+    };
+    assert_eq!(losses(&changing), losses(&fixed));
+    assert_eq!(changing.held_out.predictions, fixed.held_out.predictions);
 }
 
 #[test]

@@ -63,6 +63,7 @@ pub fn trained(arch: &Architecture, seed: u64) -> TrainedModel {
         protocol,
         seed,
         pause_after: None,
+        threads: None,
     };
     let outcome = train(
         arch,

@@ -17,6 +17,9 @@ pub enum Request {
     },
     /// Stop the job in progress within one batch (its checkpoint keeps the last epoch).
     Stop,
+    /// Train with this many threads from the next batch on (this job's share of the
+    /// machine as other jobs start and end).
+    Threads(usize),
 }
 
 /// What the worker reports about the job in progress.
@@ -58,5 +61,9 @@ mod tests {
         };
         assert_eq!(back, outcome);
         assert_eq!(serde_json::to_string(&Request::Stop).unwrap(), r#""stop""#);
+        assert_eq!(
+            serde_json::to_string(&Request::Threads(2)).unwrap(),
+            r#"{"threads":2}"#
+        );
     }
 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 use remap_store::{CancelFlag, JobRunner, JobSpec, Progress, RunError, RunOutcome};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
 use tokio::process::{Child, ChildStdin, ChildStdout, Command};
+use tokio::sync::watch;
 
 use super::message::{Reply, Request};
 use crate::runner::TrainOverrides;
@@ -48,9 +49,20 @@ struct Worker {
 /// How jobs train in workers, changeable while the queue runs (new jobs see the change).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct WorkerSettings {
-    /// Threads of each worker's pool.
+    /// Threads of each worker's pool when every job slot is busy.
     pub threads: usize,
+    /// Threads all running jobs share: fewer jobs than slots split them (a lone job at the
+    /// end of a screening run gets the cores the others left).
+    pub budget: usize,
     pub overrides: TrainOverrides,
+}
+
+impl WorkerSettings {
+    /// The threads each of `running` jobs may use: an equal part of the budget, never less
+    /// than `threads`.
+    pub fn share(&self, running: usize) -> usize {
+        (self.budget / running.max(1)).max(self.threads).max(1)
+    }
 }
 
 /// A [`JobRunner`] that trains each job in a worker process, reusing idle workers (a worker
@@ -59,6 +71,10 @@ pub struct ProcessRunner {
     command: WorkerCommand,
     settings: RwLock<WorkerSettings>,
     idle: Mutex<Vec<Worker>>,
+    /// Jobs running now.
+    running: Mutex<usize>,
+    /// Each running job's share of threads, announced to every job's driver as it changes.
+    share: watch::Sender<usize>,
 }
 
 impl ProcessRunner {
@@ -67,20 +83,31 @@ impl ProcessRunner {
             command,
             settings: RwLock::new(settings),
             idle: Mutex::new(Vec::new()),
+            running: Mutex::new(0),
+            share: watch::Sender::new(settings.share(1)),
         }
+    }
+
+    /// Counts a job in (`+1`) or out (`-1`) and announces the running jobs' new share.
+    fn count(&self, delta: isize) {
+        let mut running = self.running.lock().expect("running jobs");
+        *running = running.saturating_add_signed(delta);
+        self.share.send_replace(self.settings().share(*running));
     }
 
     pub fn settings(&self) -> WorkerSettings {
         *self.settings.read().expect("worker settings")
     }
 
-    /// Applies to jobs started from now on; idle workers with another thread count retire.
+    /// Applies to jobs started from now on (running jobs get their new share of threads);
+    /// idle workers with another thread count retire.
     pub fn set_settings(&self, settings: WorkerSettings) {
         *self.settings.write().expect("worker settings") = settings;
         self.idle
             .lock()
             .expect("idle workers")
             .retain(|worker| worker.threads == settings.threads);
+        self.count(0);
     }
 
     fn take_idle(&self, threads: usize) -> Option<Worker> {
@@ -142,7 +169,19 @@ impl JobRunner for ProcessRunner {
             Some(worker) => worker,
             None => self.spawn(settings.threads)?,
         };
-        match drive(&mut worker, spec, settings.overrides, progress, cancel).await {
+        self.count(1);
+        let _counted = Counted(self);
+        let share = self.share.subscribe();
+        match drive(
+            &mut worker,
+            spec,
+            settings.overrides,
+            share,
+            progress,
+            cancel,
+        )
+        .await
+        {
             Ok(result) => {
                 self.idle.lock().expect("idle workers").push(worker);
                 result
@@ -152,14 +191,27 @@ impl JobRunner for ProcessRunner {
     }
 }
 
-/// Runs one job on `worker`; `Err(())` when the worker died or stopped making sense.
+/// Counts a job out of the running ones when its run ends, however it ends.
+struct Counted<'a>(&'a ProcessRunner);
+
+impl Drop for Counted<'_> {
+    fn drop(&mut self) {
+        self.0.count(-1);
+    }
+}
+
+/// Runs one job on `worker`, passing on each change of its `share` of threads; `Err(())`
+/// when the worker died or stopped making sense.
 async fn drive(
     worker: &mut Worker,
     spec: &JobSpec,
     overrides: TrainOverrides,
+    mut share: watch::Receiver<usize>,
     progress: &(dyn Fn(Progress) + Send + Sync),
     cancel: &CancelFlag,
 ) -> Result<Result<RunOutcome, RunError>, ()> {
+    let threads = *share.borrow_and_update();
+    write(&mut worker.stdin, &Request::Threads(threads)).await?;
     let request = Request::Train {
         spec: Box::new(spec.clone()),
         overrides,
@@ -183,6 +235,10 @@ async fn drive(
                     Reply::Stopped => return Ok(Err(RunError::Stopped)),
                     Reply::Failed(error) => return Ok(Err(RunError::Failed(error))),
                 }
+            }
+            Ok(()) = share.changed() => {
+                let threads = *share.borrow_and_update();
+                write(&mut worker.stdin, &Request::Threads(threads)).await?;
             }
             _ = tick.tick(), if !stop_sent => {
                 if cancel.is_cancelled() {
@@ -248,4 +304,30 @@ fn describe(status: std::process::ExitStatus) -> String {
 #[cfg(not(unix))]
 fn describe(status: std::process::ExitStatus) -> String {
     format!("exited ({status})")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn running_jobs_split_the_budget_never_below_their_threads() {
+        let two_cores = WorkerSettings {
+            threads: 1,
+            budget: 2,
+            overrides: TrainOverrides::default(),
+        };
+        assert_eq!(two_cores.share(2), 1);
+        assert_eq!(two_cores.share(1), 2, "a lone job gets both cores");
+        assert_eq!(two_cores.share(0), 2);
+        assert_eq!(two_cores.share(5), 1);
+        let sixteen = WorkerSettings {
+            threads: 4,
+            budget: 16,
+            ..two_cores
+        };
+        assert_eq!(sixteen.share(4), 4);
+        assert_eq!(sixteen.share(3), 5);
+        assert_eq!(sixteen.share(1), 16);
+    }
 }

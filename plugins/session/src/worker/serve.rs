@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 
 use remap_store::{CancelFlag, JobSpec, Progress, RunError};
+use remap_training::ThreadShare;
 
 use super::message::{Reply, Request};
 
@@ -24,6 +25,9 @@ pub fn serve(
     let current = Arc::new(Mutex::new(CancelFlag::new()));
     let (jobs, queue) = mpsc::channel::<(JobSpec, TrainOverrides, CancelFlag)>();
     let reader_current = current.clone();
+    // Until the parent says otherwise, jobs use what the process's pool was given.
+    let share = ThreadShare::new(rayon::current_num_threads());
+    let reader_share = share.clone();
     std::thread::spawn(move || {
         for line in input.lines() {
             let Ok(line) = line else { break };
@@ -36,6 +40,7 @@ pub fn serve(
                     }
                 }
                 Ok(Request::Stop) => reader_current.lock().expect("current job").cancel(),
+                Ok(Request::Threads(threads)) => reader_share.set(threads),
                 Err(error) => tracing::error!(%error, line, "unreadable request"),
             }
         }
@@ -43,7 +48,7 @@ pub fn serve(
         reader_current.lock().expect("current job").cancel();
     });
 
-    let runner = TrainerRunner::new();
+    let runner = TrainerRunner::new().with_threads(share);
     loop {
         let (spec, overrides, cancel) = match queue.recv_timeout(IDLE_CHECK) {
             Ok(job) => job,
