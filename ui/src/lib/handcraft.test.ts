@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Grids } from "./api";
-import { defaultLayer, history, layersOf, record, redo, setField, slotToIndex, toArchitecture, undo, type HandLayer } from "./handcraft";
+import { defaultLayer, history, layerText, layersOf, record, redo, setField, slotToIndex, toArchitecture, undo, type HandLayer } from "./handcraft";
 
 const GRIDS: Grids = {
   conv2d: { kernel: [1, 3, 5], filters: [16, 32, 64, 128], stride: [1] },
@@ -76,5 +76,10 @@ describe("layersOf", () => {
       { type: "dense", units: 3, inputs: ["input"] },
     ]);
     expect(layersOf(null)).toEqual([]);
+  });
+
+  it("labels a merge chip with what it joins", () => {
+    expect(layerText({ type: "add", inputs: [3, 1] })).toBe("3 + 1");
+    expect(layerText({ type: "concat", inputs: [2, "input"] })).toBe("2 ‖ input");
   });
 });

@@ -130,10 +130,11 @@ export function layerText(l: HandLayer): string {
       return String(l.function);
     case "dropout":
       return String(l.rate);
+    // A merge's text is what it joins, as the JSON lists it: `3 + 1`, `2 ‖ input`.
     case "add":
-      return "+";
+      return (l.inputs ?? []).join(" + ");
     case "concat":
-      return "‖";
+      return (l.inputs ?? []).join(" ‖ ");
   }
 }
 
