@@ -167,20 +167,8 @@ impl Architecture {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Activation, Input, Padding};
-
-    fn same(filters: u32) -> Layer {
-        Layer::Conv2d {
-            filters,
-            kernel: 3,
-            stride: 1,
-            padding: Padding::Same,
-        }
-    }
-
-    const RELU: Layer = Layer::Activation {
-        function: Activation::Relu,
-    };
+    use crate::Input;
+    use crate::fixtures::{RELU, same};
 
     fn chain() -> Architecture {
         let layers = vec![same(4), RELU, same(4), RELU, Layer::maxpool(2)];

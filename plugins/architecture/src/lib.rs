@@ -13,6 +13,8 @@ mod architecture;
 mod count;
 mod edit;
 mod error;
+#[cfg(test)]
+mod fixtures;
 mod layer;
 mod origin;
 mod parse;

@@ -139,20 +139,8 @@ fn canonical(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Activation, Input, Padding};
-
-    fn same(filters: u32) -> Layer {
-        Layer::Conv2d {
-            filters,
-            kernel: 3,
-            stride: 1,
-            padding: Padding::Same,
-        }
-    }
-
-    const RELU: Layer = Layer::Activation {
-        function: Activation::Relu,
-    };
+    use crate::Input;
+    use crate::fixtures::{RELU, same};
 
     /// conv relu conv relu add(3,1) pool
     fn residual() -> Architecture {
