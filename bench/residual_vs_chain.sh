@@ -4,10 +4,13 @@
 # the same seeds; prints one Markdown table (for the README): held-out accuracy per seed, the
 # mean, epochs, parameters and seconds per run, then residual − chain.
 #
-# Usage: bench/residual_vs_chain.sh [--dataset sketches|cifar10:DIR|…] [--limit N]
-#                                   [--epochs N] [--seeds N] [--device cpu|gpu|auto]
+# Usage: bench/residual_vs_chain.sh [--dataset sketches|colour-sketches|cifar10:DIR|…]
+#                                   [--limit N] [--epochs N] [--seeds N] [--device cpu|gpu|auto]
 # Defaults: sketches (28×28×1, 10,000 images), no limit, 10 epochs, 3 seeds, cpu. With
-# cifar10:DIR the nets get CIFAR-10's 32×32×3 input: the issue's comparison.
+# cifar10:DIR the nets get CIFAR-10's 32×32×3 input: the issue's comparison. Without CIFAR-10,
+# colour-sketches generates a CIFAR-10-sized folder (32×32 RGB, 1,000 images per class: the
+# sketches in random colours over noisy random backgrounds, shifted inside the frame;
+# plugins/datasets/examples/colour_sketches.rs) and trains on it.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 dataset=sketches limit=() epochs=10 seeds=3 device=cpu
@@ -28,8 +31,12 @@ remap=$CARGO_TARGET_DIR/debug/remap
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+label=$dataset
 case $dataset in
   cifar10:*) h=32 w=32 c=3 ;;
+  colour-sketches)
+    "$CARGO_TARGET_DIR/debug/examples/colour_sketches" "$work/colour" 1000 0 >/dev/null
+    dataset=folder:$work/colour h=32 w=32 c=3 ;;
   *) h=28 w=28 c=1 ;;
 esac
 # Two residual blocks of 16 channels between a stem and a pooled dense head.
@@ -66,7 +73,7 @@ for kind in residual chain; do
   done
 done
 
-python3 - "$work" "$seeds" "$dataset" <<'PY'
+python3 - "$work" "$seeds" "$label" <<'PY'
 import json, sys, statistics
 work, seeds, dataset = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 rows = {}
