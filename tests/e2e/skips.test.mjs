@@ -10,6 +10,19 @@ import { launch } from "./webdriver.mjs";
 
 const MODELS = 6;
 
+/** Model `id`'s skip arc in the overview's tooltip, then in its Drawer row and the Inspector's
+ * large SNAC; a screenshot of each state. */
+async function arcsEverywhere(app, id, [tooltipShot, inspectorShot]) {
+  await app.hoverPoint(id);
+  assert.ok((await app.findAll("[role=tooltip] g.arc")).length >= 1, `model ${id}'s tooltip SNAC has the arc`);
+  await app.screenshot(tooltipShot);
+  await app.inspectPoint(id);
+  await app.find(`tr[data-model-id='${id}'] g.arc`);
+  await app.click("#tab-inspector");
+  await app.find(".large-snac g.arc");
+  await app.screenshot(inspectorShot);
+}
+
 test("residual nets draw their skips as arcs in every SNAC", { timeout: 900000 }, async () => {
   const app = await launch({ width: 1280, height: 800 });
   try {
@@ -49,16 +62,7 @@ test("residual nets draw their skips as arcs in every SNAC", { timeout: 900000 }
       600000,
       "every model trained",
     );
-    // The overview's tooltip.
-    await app.hoverPoint(id);
-    assert.ok((await app.findAll("[role=tooltip] g.arc")).length >= 1, "the tooltip's SNAC has the arc");
-    await app.screenshot("skips-3-tooltip");
-    // The Inspector (large SNAC) and the Drawer row.
-    await app.inspectPoint(id);
-    await app.find(`tr[data-model-id='${id}'] g.arc`);
-    await app.click("#tab-inspector");
-    await app.find(".large-snac g.arc");
-    await app.screenshot("skips-4-inspector-drawer");
+    await arcsEverywhere(app, id, ["skips-3-tooltip", "skips-4-inspector-drawer"]);
 
     // Handcraft a residual block: conv(same) relu conv(same) relu, then drag the output port
     // of layer 1 onto layer 3 — an add of relu 3 and relu 1 appears after it, drawn as an arc.
@@ -97,14 +101,7 @@ test("residual nets draw their skips as arcs in every SNAC", { timeout: 900000 }
       600000,
       "the handcrafted model trained",
     );
-    await app.hoverPoint(handcrafted);
-    assert.ok((await app.findAll("[role=tooltip] g.arc")).length >= 1, "the handcrafted model's tooltip SNAC has the arc");
-    await app.screenshot("skips-6-handcrafted-tooltip");
-    await app.inspectPoint(handcrafted);
-    await app.find(`tr[data-model-id='${handcrafted}'] g.arc`);
-    await app.click("#tab-inspector");
-    await app.find(".large-snac g.arc");
-    await app.screenshot("skips-7-handcrafted-inspector");
+    await arcsEverywhere(app, handcrafted, ["skips-6-handcrafted-tooltip", "skips-7-handcrafted-inspector"]);
   } finally {
     await app.close();
   }
