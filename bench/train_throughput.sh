@@ -57,7 +57,7 @@ else
   echo "PyTorch not installed: burn numbers only"
 fi
 
-echo "$(nproc) cores; ours = burn's flex backend with REMAP's conv and pooling kernels"
+echo "$(nproc) cores; ours = burn's flex backend with REMAP's conv, pooling, tanh and sigmoid kernels"
 printf '%-5s %-40s %8s %10s %5s %11s %5s %6s\n' net summary params "ours img/s" cpu "torch img/s" cpu ratio
 ratios=()
 for net in $nets; do

@@ -266,8 +266,8 @@ impl Net {
                 }
                 (Block::Dense(d), x) => Features::Flat(d.forward(x.flat())),
                 (Block::Relu(a), x) => x.map(|t| a.forward(t), |t| a.forward(t)),
-                (Block::Tanh(a), x) => x.map(|t| a.forward(t), |t| a.forward(t)),
-                (Block::Sigmoid(a), x) => x.map(|t| a.forward(t), |t| a.forward(t)),
+                (Block::Tanh(_), x) => x.map(kernels::tanh, kernels::tanh),
+                (Block::Sigmoid(_), x) => x.map(kernels::sigmoid, kernels::sigmoid),
                 // `new` rejects spatial layers after a dense one.
                 (_, Features::Flat(_)) => unreachable!("spatial layer on a flat tensor"),
             };

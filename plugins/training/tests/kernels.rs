@@ -4,8 +4,9 @@
 use remap_training::burn::nn::PaddingConfig2d;
 use remap_training::burn::nn::conv::Conv2dConfig;
 use remap_training::burn::nn::pool::{AvgPool2dConfig, MaxPool2dConfig};
+use remap_training::burn::tensor::activation;
 use remap_training::burn::tensor::{Device, Distribution, Tensor};
-use remap_training::kernels::{conv2d, pool, pool2d};
+use remap_training::kernels::{conv2d, pool, pool2d, sigmoid, tanh};
 
 fn device() -> Device {
     Device::flex().autodiff()
@@ -131,4 +132,46 @@ fn pooling_matches_burn_in_values_and_gradients() {
             );
         }
     }
+}
+
+#[test]
+fn tanh_and_sigmoid_match_burn_in_values_and_gradients() {
+    let device = device();
+    for dims in [[2, 3, 5, 7], [1, 1, 1, 1], [3, 4, 9, 9]] {
+        // Where the gradients (1 − y², y·(1 − y)) are well conditioned: in the tails both ops
+        // subtract nearly equal numbers and differ by an ulp of y. The tails' values are below.
+        let x = Tensor::<4>::random(dims, Distribution::Uniform(-3.0, 3.0), &device).require_grad();
+        let r = Tensor::<4>::random(dims, Distribution::Uniform(-1.0, 1.0), &device);
+        for (name, ours, burn) in [
+            ("tanh", tanh(x.clone()), activation::tanh(x.clone())),
+            (
+                "sigmoid",
+                sigmoid(x.clone()),
+                activation::sigmoid(x.clone()),
+            ),
+        ] {
+            let case = format!("{name} {dims:?}");
+            let our_grads = (ours.clone() * r.clone()).sum().backward();
+            let burn_grads = (burn.clone() * r.clone()).sum().backward();
+            assert_close(ours, burn, &format!("{case}: output"));
+            assert_close(
+                x.grad(&our_grads).unwrap(),
+                x.grad(&burn_grads).unwrap(),
+                &format!("{case}: input grad"),
+            );
+        }
+    }
+    // Flat features (after a dense layer) and the plain device take the same kernels; the
+    // values hold in both tails.
+    let flat = Tensor::<2>::random([4, 33], Distribution::Uniform(-12.0, 12.0), &Device::flex());
+    assert_close(
+        tanh(flat.clone()),
+        activation::tanh(flat.clone()),
+        "plain tanh",
+    );
+    assert_close(
+        sigmoid(flat.clone()),
+        activation::sigmoid(flat),
+        "plain sigmoid",
+    );
 }
