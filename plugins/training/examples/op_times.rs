@@ -14,6 +14,11 @@ use burn::tensor::{Device, Distribution, Tensor};
 use remap_training::burn;
 use remap_training::kernels::{conv2d, pool, pool2d};
 
+/// The allocator the `remap` binary trains with (glibc's would fault large tensors in afresh
+/// every run).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const BATCH: usize = 256;
 const REPS: usize = 10;
 
