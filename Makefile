@@ -9,28 +9,34 @@ SHELL := /bin/bash
 # what an earlier build compiled. Nothing relies on it: a cold build works the same way.
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/remap/target
 
-.PHONY: run test setup ui lint test-ui test-rust bench package icons bindings
+.PHONY: run test setup ui ui-e2e lint test-ui test-rust bench package icons bindings
 
-## Start the desktop app (builds the UI and the app first). The whole workspace is built, as
-## the tests build it: building one package unifies dependency features differently and would
-## compile burn's stack a second time.
+## Start the desktop app (builds the production UI and the app first). The whole workspace is
+## built, as the tests build it: building one package unifies dependency features differently
+## and would compile burn's stack a second time.
 run: setup ui
 	cargo build --workspace --bins --examples
 	"$(CARGO_TARGET_DIR)/debug/remap-app"
 
 ## Everything CI checks.
-test: setup ui lint test-ui test-rust
+test: setup lint test-ui test-rust
 	@echo "make test: all checks passed"
 
 setup:
 	@./scripts/setup.sh
 
-## The UI that `make run` and the tests' app embed: the test build, with the hooks the
-## end-to-end tests drive (`window.__remap…`). `make package` builds the production UI without them.
+## The app embeds ui/dist when cargo compiles it, and recompiles it when those files change.
+## `make run` and `make package` build the production UI right before cargo builds the app;
+## the tests' app embeds the test build instead (`ui-e2e`), with the hooks the end-to-end tests
+## drive (`window.__remap…`). ui/src/lib/testhooks.test.ts checks the production build has none.
 ui:
+	npm --prefix ui run build
+
+ui-e2e:
 	npm --prefix ui run build:e2e
 
-lint:
+## clippy compiles the app too (its UI must exist), so it checks the app the tests run.
+lint: ui-e2e
 	cargo fmt --all --check
 	npm --prefix ui run check
 	cargo clippy --workspace --all-targets -- -D warnings
@@ -40,8 +46,8 @@ test-ui:
 
 ## Every Rust test; the persistence tests run against SQLite and a throw-away PostgreSQL, the
 ## scale-out tests submit workers to a throw-away single-node Slurm, and src-tauri/tests/e2e.rs
-## drives the real app under Xvfb (tests/e2e, screenshots in out/e2e/).
-test-rust:
+## drives the real app, built with the test UI, under Xvfb (tests/e2e, screenshots in out/e2e/).
+test-rust: ui-e2e
 	url=$$(scripts/postgres.sh start); \
 	  trap 'scripts/postgres.sh stop >/dev/null; scripts/slurm.sh stop >/dev/null' EXIT; \
 	  eval "$$(scripts/slurm.sh start)"; \
@@ -49,9 +55,8 @@ test-rust:
 
 ## The Debian package: a release build of the app and the `remap` CLI, bundled by the Tauri CLI
 ## (npm's @tauri-apps/cli, installed by setup) into out/package/remap_<version>_amd64.deb.
-## The release profile compiles every dependency once more (about 45 min cold on 2 cores).
-package: setup
-	npm --prefix ui run build
+## The release profile compiles every dependency once more (docs/development.md: build times).
+package: setup ui
 	cargo build --release -p remap-app -p remap-cli
 	rm -rf out/package && mkdir -p out/package
 	install -m 755 "$(CARGO_TARGET_DIR)/release/remap" out/package/remap

@@ -71,13 +71,13 @@ export async function launch({ width = 1280, height = 800, screen = null, dataDi
     if (!res.ok) throw new Error(`cannot start the app: ${JSON.stringify(body.value)}\n${driverLog}`);
     const session = new Session(base, body.value.sessionId, dataDir, stop, display);
     // The hooks these tests use exist only in the UI's test build (`npm --prefix ui run
-    // build:e2e`, which `make ui` runs); the production build (`make package`) has none.
+    // build:e2e`, which `make ui-e2e` runs); the production build (`make package`) has none.
     const testBuild = await session.waitFor(
       () => session.script("return document.readyState === 'complete' ? window.__remapTestBuild === true : null").then((v) => (v === null ? null : { v })),
       30000,
       "the UI to load",
     );
-    if (!testBuild.v) throw new Error("the app embeds a production UI without test hooks: run `make ui` (or `npm --prefix ui run build:e2e`), then rebuild remap-app");
+    if (!testBuild.v) throw new Error("the app embeds a production UI without test hooks: run `make ui-e2e` (or `npm --prefix ui run build:e2e`), then rebuild remap-app");
     if (screen) await session.resize(width, height);
     return session;
   } catch (e) {
