@@ -6,15 +6,26 @@
 #   scripts/postgres.sh halt    # stops it, keeping its data (`start` brings it back)
 #   scripts/postgres.sh url     # prints the URL
 #
-# Listens only on 127.0.0.1:$REMAP_PG_PORT (default 54329) with trust authentication, data
-# under $REMAP_PG_DIR (default /tmp/remap-postgres). PostgreSQL refuses to run as root, so
-# as root the server runs as the `postgres` user. Needs the Debian package `postgresql`.
+# Listens only on 127.0.0.1:$REMAP_PG_PORT (default 54329), data under $REMAP_PG_DIR (default
+# /tmp/remap-postgres). TCP connections need the password (scram-sha-256), like a lab's
+# server: a random one made at the first start ($REMAP_PG_PASSWORD to choose it), kept in
+# $REMAP_PG_DIR/password (mode 0600) and carried by the printed URL. PostgreSQL refuses to
+# run as root, so as root the server runs as the `postgres` user. Needs the Debian package
+# `postgresql`.
 set -euo pipefail
 
 PORT="${REMAP_PG_PORT:-54329}"
 BASE="${REMAP_PG_DIR:-/tmp/remap-postgres}"
 DATA="$BASE/data"
-URL="postgres://postgres@127.0.0.1:$PORT/postgres"
+PASSWORD_FILE="$BASE/password"
+
+url() {
+    if [ ! -f "$PASSWORD_FILE" ]; then
+        echo "postgres.sh: no server made under $BASE yet; run: $0 start" >&2
+        exit 1
+    fi
+    echo "postgres://postgres:$(cat "$PASSWORD_FILE")@127.0.0.1:$PORT/postgres"
+}
 
 bindir() {
     local dir
@@ -47,7 +58,7 @@ running() {
 
 start() {
     if running; then
-        echo "$URL"
+        url
         return
     fi
     mkdir -p "$BASE"
@@ -56,7 +67,14 @@ start() {
     fi
     if [ ! -f "$DATA/PG_VERSION" ]; then
         rm -rf "$DATA"
-        as_owner "$BIN/initdb" -D "$DATA" -U postgres --auth=trust --encoding=UTF8 --no-sync >"$BASE/initdb.log" 2>&1 \
+        # Letters and digits only, so the URL needs no escaping.
+        (umask 077 && echo "${REMAP_PG_PASSWORD:-$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)}" >"$PASSWORD_FILE")
+        if [ "$(id -u)" = 0 ]; then
+            chown postgres: "$PASSWORD_FILE"
+        fi
+        # The local socket trusts its user (for administration); TCP asks for the password.
+        as_owner "$BIN/initdb" -D "$DATA" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
+            --pwfile="$PASSWORD_FILE" --encoding=UTF8 --no-sync >"$BASE/initdb.log" 2>&1 \
             || { cat "$BASE/initdb.log" >&2; exit 1; }
     fi
     # Tests create a database each and run in parallel: allow plenty of connections; no
@@ -65,7 +83,7 @@ start() {
         -o "-c listen_addresses=127.0.0.1 -p $PORT -k $BASE -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
         start >/dev/null \
         || { tail -20 "$BASE/server.log" >&2; exit 1; }
-    echo "$URL"
+    url
 }
 
 stop() {
@@ -86,6 +104,6 @@ case "${1:-}" in
     start) start ;;
     stop) stop ;;
     halt) halt ;;
-    url) echo "$URL" ;;
+    url) url ;;
     *) echo "usage: $0 start|stop|halt|url" >&2; exit 2 ;;
 esac

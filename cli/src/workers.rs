@@ -11,7 +11,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use remap_session::TrainOverrides;
-use remap_session::cluster::{self, Engine, Local, Slurm, WorkerLaunch, WorkerOptions};
+use remap_session::cluster::{self, DbSecret, Engine, Local, Slurm, WorkerLaunch, WorkerOptions};
 use remap_store::ArtifactStore;
 use remap_training::DeviceChoice;
 
@@ -66,7 +66,10 @@ pub struct SubmitArgs {
     /// Workers to start.
     #[arg(long, default_value_t = 1)]
     count: usize,
-    /// The database the workers open (reachable from the nodes).
+    /// The database the workers open (reachable from the nodes). Its password (or
+    /// PGPASSWORD's) is written to a file only you can read in --log-dir, which the workers
+    /// read through PGPASSFILE: it is on none of their command lines. Better still, leave it
+    /// out of this URL and set PGPASSWORD or keep it in ~/.pgpass.
     #[arg(long)]
     db: String,
     #[arg(long)]
@@ -201,9 +204,14 @@ fn submit(args: SubmitArgs) -> Result<ExitCode> {
         Some(dir) => dir,
         None => std::env::current_dir().context("no current directory; pass --log-dir")?,
     };
+    // The password (the URL's, else PGPASSWORD's) goes to a 0600 file beside the logs that
+    // the workers read through PGPASSFILE; their command lines get the URL without it.
+    let password = std::env::var("PGPASSWORD").ok();
+    let (db, secret) = DbSecret::split(&args.db, password.as_deref(), &log_dir)?;
     let launch = WorkerLaunch {
         program,
-        db: args.db,
+        db,
+        secret,
         sessions: args.sessions,
         device: args.device,
         threads: args.cpus_per_task,
@@ -242,6 +250,8 @@ async fn list(args: ListArgs) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
+    // The database, its password masked.
+    println!("database {}", store.location().display());
     println!(
         "{:<28} {:<16} {:<22} {:<6} {:<10} {:<9} {:<10} {:>6} {:>9}",
         "worker",

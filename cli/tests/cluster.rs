@@ -32,8 +32,38 @@ fn slurm_expected() -> bool {
     }
 }
 
+/// Runs `remap` as a user of the test server would: the URLs on its command line carry no
+/// password, it comes from PGPASSWORD (the server's URL is not in its environment either).
 fn remap(data_dir: &Path, args: &[&str]) -> std::process::Output {
-    common::remap(data_dir, args)
+    remap_command(data_dir)
+        .args(args)
+        .output()
+        .expect("remap runs")
+}
+
+fn remap_command(data_dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_remap"));
+    command
+        .env("REMAP_DATA_DIR", data_dir)
+        .env_remove(remap_store::testing::POSTGRES_ENV);
+    if let Some(password) = server_password() {
+        command.env("PGPASSWORD", password);
+    }
+    command
+}
+
+/// The test server's password (`scripts/postgres.sh` sets one).
+fn server_password() -> Option<String> {
+    let url = std::env::var(remap_store::testing::POSTGRES_ENV).ok()?;
+    Location::Postgres(url).password()
+}
+
+/// A test database's URL without its password, as it goes on command lines.
+fn bare(location: &Location) -> String {
+    match location.without_password() {
+        Location::Postgres(url) => url,
+        Location::Sqlite(_) => unreachable!("a server"),
+    }
 }
 
 fn ok(output: std::process::Output, what: &str) -> String {
@@ -119,9 +149,7 @@ fn slurm_workers_share_a_postgres_session_and_a_cancelled_job_resumes_on_the_oth
     let Some(location) = rt.block_on(remap_store::testing::postgres_database()) else {
         return;
     };
-    let Location::Postgres(url) = location.clone() else {
-        unreachable!()
-    };
+    let url = bare(&location);
     let (desk, nodes, logs) = (
         tempfile::tempdir().unwrap(),
         tempfile::tempdir().unwrap(),
@@ -130,11 +158,10 @@ fn slurm_workers_share_a_postgres_session_and_a_cancelled_job_resumes_on_the_oth
     new_session(desk.path(), &url, "cluster", "400");
 
     // Two workers as a Slurm job array; they see only their own data directory.
-    let submit = Command::new(env!("CARGO_BIN_EXE_remap"))
+    let submit = remap_command(nodes.path())
         .args(["workers", "submit", "--slurm", "--count", "2", "--db", &url])
         .args(["--cpus-per-task", "1", "--idle-exit", "600", "--log-dir"])
         .arg(logs.path())
-        .env("REMAP_DATA_DIR", nodes.path())
         .output()
         .unwrap();
     let engine_ids: Vec<String> = ok(submit, "workers submit")
@@ -371,4 +398,188 @@ fn a_worker_carries_on_when_its_database_is_down_for_30_seconds() {
         "the worker stored results after the outage"
     );
     rt.block_on(store.close()).unwrap();
+}
+
+/// Every readable `/proc/*/cmdline`, as text.
+fn command_lines() -> Vec<String> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|entry| {
+            let path = entry.ok()?.path();
+            let bytes = std::fs::read(path.join("cmdline")).ok()?;
+            Some(text(&bytes).replace('\0', " "))
+        })
+        .collect()
+}
+
+/// The files under `dir` (recursively) whose bytes contain `secret`, sockets and unreadable
+/// files aside.
+fn files_containing(dir: &Path, secret: &str, skip: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return found;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
+            found.extend(files_containing(&path, secret, skip));
+        } else if kind.is_file() && path != skip {
+            let bytes = std::fs::read(&path).unwrap_or_default();
+            if bytes
+                .windows(secret.len())
+                .any(|window| window == secret.as_bytes())
+            {
+                found.push(path.display().to_string());
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn a_slurm_worker_on_a_password_protected_server_never_shows_the_password() {
+    if !slurm_expected() {
+        return;
+    }
+    let rt = runtime();
+    let Some(location) = rt.block_on(remap_store::testing::postgres_database()) else {
+        return;
+    };
+    let password = location
+        .password()
+        .expect("the test server asks for a password (scripts/postgres.sh sets one)");
+    let url = bare(&location);
+    let (desk, nodes, logs) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    new_session(desk.path(), &url, "secret", "150");
+
+    let submit = remap_command(nodes.path())
+        .args(["workers", "submit", "--slurm", "--count", "1", "--db", &url])
+        .args(["--cpus-per-task", "1", "--idle-exit", "600", "--log-dir"])
+        .arg(logs.path())
+        .output()
+        .unwrap();
+    let submit_err = text(&submit.stderr);
+    let engine_id = ok(submit, "workers submit").trim().to_string();
+    let array = engine_id.split('_').next().unwrap().to_string();
+
+    // The password went to a file only its owner reads, beside the logs.
+    let passfiles: Vec<_> = std::fs::read_dir(logs.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "pgpass"))
+        .collect();
+    assert_eq!(passfiles.len(), 1, "{passfiles:?}");
+    let passfile = passfiles[0].clone();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&passfile).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{}", passfile.display());
+    }
+
+    // While the worker trains: no command line, no environment of it, nothing Slurm shows.
+    let store = rt.block_on(Store::open(&location)).unwrap();
+    let session = rt.block_on(store.session_by_name("secret")).unwrap();
+    wait_for(Duration::from_secs(120), "a job in training", || {
+        let jobs = rt.block_on(store.jobs(session.id)).unwrap();
+        jobs.iter()
+            .any(|job| job.status == JobStatus::Running)
+            .then_some(())
+    });
+    let lines = command_lines();
+    let worker_line = lines
+        .iter()
+        .find(|line| line.contains(" worker --db ") && line.contains(&url))
+        .unwrap_or_else(|| panic!("the worker's process among {lines:#?}"));
+    assert!(!worker_line.contains(&password), "{worker_line}");
+    let leaking: Vec<&String> = lines
+        .iter()
+        .filter(|line| line.contains(&password))
+        .collect();
+    assert!(
+        leaking.is_empty(),
+        "command lines with the password: {leaking:?}"
+    );
+    let scontrol = Command::new("scontrol")
+        .args(["show", "job", &array])
+        .output()
+        .unwrap();
+    let shown = text(&scontrol.stdout);
+    assert!(shown.contains("remap-worker"), "{shown}");
+    assert!(!shown.contains(&password), "scontrol show job: {shown}");
+    let script = Command::new("scontrol")
+        .args(["write", "batch_script", &array, "-"])
+        .output()
+        .unwrap();
+    let script = text(&script.stdout);
+    assert!(script.contains("PGPASSFILE="), "{script}");
+    assert!(!script.contains(&password), "batch script: {script}");
+
+    // It trains a job.
+    wait_for(
+        Duration::from_secs(300),
+        "a job trained by the worker",
+        || {
+            let runs = rt.block_on(store.runs(session.id)).unwrap();
+            runs.iter()
+                .any(|run| run.engine_job.as_deref() == Some(engine_id.as_str()))
+                .then_some(())
+        },
+    );
+
+    // `remap workers list` shows the database with its password masked, even where the
+    // user typed the URL with it.
+    let Location::Postgres(full) = &location else {
+        unreachable!()
+    };
+    let listed = ok(
+        remap(desk.path(), &["workers", "list", "--db", full]),
+        "workers list",
+    );
+    assert!(listed.contains("postgres://postgres:***@"), "{listed}");
+    assert!(!listed.contains(&password), "{listed}");
+
+    ok(
+        remap(desk.path(), &["workers", "stop", "--db", &url, &engine_id]),
+        "workers stop",
+    );
+    wait_for(Duration::from_secs(60), "the worker to exit", || {
+        workers(desk.path(), &url)
+            .iter()
+            .all(|row| row["status"] == "stopped")
+            .then_some(())
+    });
+    rt.block_on(store.close()).unwrap();
+
+    // Slurm's accounting, its state and logs, and the worker's log: no password anywhere.
+    let sacct = Command::new("sacct")
+        .args(["--completion", "--noheader", "--parsable2", "--long"])
+        .stderr(Stdio::null())
+        .output()
+        .unwrap();
+    let accounted = text(&sacct.stdout);
+    assert!(accounted.contains(&array), "sacct: {accounted}");
+    assert!(!accounted.contains(&password), "sacct: {accounted}");
+    let slurm_dir = std::env::var("REMAP_SLURM_DIR").unwrap_or_else(|_| "/tmp/remap-slurm".into());
+    let in_slurm = files_containing(Path::new(&slurm_dir), &password, &passfile);
+    assert!(
+        in_slurm.is_empty(),
+        "Slurm keeps the password in {in_slurm:?}"
+    );
+    let in_logs = files_containing(logs.path(), &password, &passfile);
+    assert!(in_logs.is_empty(), "logs with the password: {in_logs:?}");
+    let log_text: String = std::fs::read_dir(logs.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "log"))
+        .map(|path| std::fs::read_to_string(path).unwrap())
+        .collect();
+    assert!(log_text.contains("worker"), "the worker logged: {log_text}");
+    assert!(!submit_err.contains(&password), "{submit_err}");
 }

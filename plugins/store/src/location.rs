@@ -23,11 +23,11 @@ impl Location {
         } else if let Some(path) = text.strip_prefix("sqlite://") {
             let path = path.split('?').next().unwrap_or_default();
             if path.is_empty() {
-                return Err(StoreError::UnsupportedUrl(text.to_string()));
+                return Err(StoreError::UnsupportedUrl(mask_url(text)));
             }
             Ok(Location::Sqlite(PathBuf::from(path)))
         } else if text.contains("://") || text.is_empty() {
-            Err(StoreError::UnsupportedUrl(text.to_string()))
+            Err(StoreError::UnsupportedUrl(mask_url(text)))
         } else {
             Ok(Location::Sqlite(PathBuf::from(text)))
         }
@@ -75,13 +75,84 @@ impl Location {
         Location::Postgres(format!("{scheme}://{user}:{encoded}@{host}"))
     }
 
-    /// A description for messages, without any password of a URL.
+    /// A description for messages and logs: a URL's password masked ([`mask_url`]).
     pub fn display(&self) -> String {
         match self {
             Location::Sqlite(path) => path.display().to_string(),
-            Location::Postgres(url) => redact(url),
+            Location::Postgres(url) => mask_url(url),
         }
     }
+
+    /// The password a server URL carries (percent-decoded), if any.
+    pub fn password(&self) -> Option<String> {
+        let Location::Postgres(url) = self else {
+            return None;
+        };
+        let (user, _) = split_credentials(url)?;
+        let (_, password) = user.split_once(':')?;
+        Some(percent_decode(password)).filter(|password| !password.is_empty())
+    }
+
+    /// The same database without the URL's password (what may go on a command line).
+    pub fn without_password(&self) -> Location {
+        match self {
+            Location::Postgres(url) => match split_credentials(url) {
+                Some((user, host)) if user.contains(':') => {
+                    let scheme = url.split_once("://").map(|(scheme, _)| scheme);
+                    let user = user.split(':').next().unwrap_or_default();
+                    Location::Postgres(format!("{}://{user}@{host}", scheme.unwrap_or_default()))
+                }
+                _ => self.clone(),
+            },
+            Location::Sqlite(_) => self.clone(),
+        }
+    }
+}
+
+/// `url` with its password, if any, replaced by `***` (`postgres://lab:***@db/remap`): the
+/// one form in which a database URL is printed or logged.
+pub fn mask_url(url: &str) -> String {
+    match split_credentials(url) {
+        Some((user, host)) if user.contains(':') => {
+            let scheme = url.split_once("://").map(|(scheme, _)| scheme);
+            let user = user.split(':').next().unwrap_or_default();
+            format!("{}://{user}:***@{host}", scheme.unwrap_or_default())
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// The `user[:password]` part of a URL and the rest, where it has one. The credentials end
+/// at the last `@` before the path: a password may contain `@` unencoded.
+fn split_credentials(url: &str) -> Option<(&str, &str)> {
+    let (_, rest) = url.split_once("://")?;
+    let authority = rest.split(['/', '?']).next().unwrap_or_default();
+    let at = authority.rfind('@')?;
+    Some((&rest[..at], &rest[at + 1..]))
+}
+
+/// Decodes `%XX` escapes (anything else is kept as it is).
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|pair| std::str::from_utf8(pair).ok())
+            .and_then(|pair| u8::from_str_radix(pair, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// `$REMAP_DATA_DIR`, else the platform's data directory + `remap`
@@ -92,19 +163,6 @@ pub fn data_dir() -> Result<PathBuf, StoreError> {
         _ => dirs::data_dir()
             .map(|dir| dir.join("remap"))
             .ok_or(StoreError::NoDataDir),
-    }
-}
-
-fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_string();
-    };
-    match rest.split_once('@') {
-        Some((user, host)) => {
-            let user = user.split(':').next().unwrap_or_default();
-            format!("{scheme}://{user}@{host}")
-        }
-        None => url.to_string(),
     }
 }
 
@@ -148,7 +206,7 @@ mod tests {
         assert!(Location::parse("mysql://h/db").is_err());
         assert_eq!(
             Location::Postgres("postgres://u:secret@h/db".into()).display(),
-            "postgres://u@h/db"
+            "postgres://u:***@h/db"
         );
         assert_eq!(
             Location::Sqlite("d/remap.db".into())
@@ -173,6 +231,32 @@ mod tests {
         );
         let file = Location::Sqlite("a.db".into());
         assert_eq!(file.with_password("x"), file);
+    }
+
+    #[test]
+    fn a_password_is_masked_read_and_removed() {
+        let url = "postgres://lab:p%40ss@w@db:5432/remap?sslmode=require";
+        assert_eq!(
+            mask_url(url),
+            "postgres://lab:***@db:5432/remap?sslmode=require"
+        );
+        assert_eq!(
+            mask_url("postgres://lab@db/remap"),
+            "postgres://lab@db/remap"
+        );
+        assert_eq!(mask_url("postgres://db/remap"), "postgres://db/remap");
+        assert_eq!(mask_url("/data/remap.db"), "/data/remap.db");
+        let location = Location::Postgres(url.into());
+        assert_eq!(location.password().as_deref(), Some("p@ss@w"));
+        assert_eq!(
+            location.without_password(),
+            Location::Postgres("postgres://lab@db:5432/remap?sslmode=require".into())
+        );
+        let plain = Location::Postgres("postgres://lab@db/remap".into());
+        assert_eq!(plain.password(), None);
+        assert_eq!(plain.without_password(), plain);
+        let encoded = Location::Postgres("postgres://lab@db/remap".into()).with_password("a:b/c%");
+        assert_eq!(encoded.password().as_deref(), Some("a:b/c%"));
     }
 
     #[test]

@@ -5,7 +5,10 @@ use std::time::Duration;
 
 use remap_migrations::{Migrator, MigratorTrait, known_versions, seaql_migrations};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, EntityTrait};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, EntityTrait,
+    IntoDatabaseExecutor, TransactionTrait,
+};
 
 use crate::artifacts::ArtifactStore;
 use crate::error::StoreError;
@@ -13,6 +16,10 @@ use crate::location::{Location, looks_like_sqlite};
 
 /// How long an SQLite writer waits for another process's write before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The PostgreSQL advisory lock held while a process checks and migrates the schema, so
+/// that processes starting at once on a fresh database migrate it once (`remap` in ASCII).
+const MIGRATION_LOCK: i64 = 0x72_65_6d_61_70;
 
 /// An open REMAP database and the directory of its files. Cheap to clone (a pool handle).
 #[derive(Clone, Debug)]
@@ -43,11 +50,21 @@ impl Store {
         files_dir: &Path,
     ) -> Result<Self, StoreError> {
         let db = match location {
-            Location::Sqlite(path) => connect_sqlite(path).await?,
-            Location::Postgres(url) => connect_postgres(url, location).await?,
+            Location::Sqlite(path) => {
+                // A newer app's database is refused before anything (even the journal
+                // mode) is written to it.
+                check_sqlite_version(path, location).await?;
+                let db = connect_sqlite(path).await?;
+                check_schema_version(&db, location).await?;
+                Migrator::up(&db, None).await?;
+                db
+            }
+            Location::Postgres(url) => {
+                let db = connect_postgres(url, location).await?;
+                migrate_postgres(&db, location).await?;
+                db
+            }
         };
-        check_schema_version(&db, location).await?;
-        Migrator::up(&db, None).await?;
         let artifacts = match location {
             Location::Sqlite(_) => ArtifactStore::Directory(files_dir.to_path_buf()),
             Location::Postgres(_) => ArtifactStore::Database,
@@ -163,12 +180,61 @@ async fn connect_postgres(
         })
 }
 
+/// Checks and migrates a server's schema in one transaction under [`MIGRATION_LOCK`]: a
+/// second process waits, then finds the schema applied; a failed migration leaves nothing.
+async fn migrate_postgres(db: &DatabaseConnection, location: &Location) -> Result<(), StoreError> {
+    let transaction = db.begin().await?;
+    transaction
+        .execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
+        .await?;
+    check_schema_version(&transaction, location).await?;
+    Migrator::up(&transaction, None).await?;
+    transaction.commit().await?;
+    Ok(())
+}
+
+/// Reads an existing SQLite file's migrations through a read-only connection, which writes
+/// nothing to it, and refuses one from a newer version.
+async fn check_sqlite_version(path: &Path, location: &Location) -> Result<(), StoreError> {
+    // A new, empty or foreign file: `connect_sqlite` creates it or says what is wrong.
+    let exists = std::fs::metadata(path).is_ok_and(|meta| meta.len() > 0);
+    if !exists || !looks_like_sqlite(path).unwrap_or(false) {
+        return Ok(());
+    }
+    let corrupt = |detail: String| StoreError::Corrupt {
+        path: path.to_path_buf(),
+        detail,
+    };
+    let file = path.to_path_buf();
+    let mut options = ConnectOptions::new("sqlite://remap.db");
+    options
+        .map_sqlx_sqlite_opts(move |opts| {
+            opts.filename(&file)
+                .read_only(true)
+                .busy_timeout(BUSY_TIMEOUT)
+        })
+        .max_connections(1)
+        .min_connections(1)
+        .sqlx_logging(false);
+    let db = Database::connect(options)
+        .await
+        .map_err(|error| corrupt(error.to_string()))?;
+    let checked = check_schema_version(&db, location).await;
+    db.close().await?;
+    match checked {
+        // Its schema cannot be read: a damaged file.
+        Err(StoreError::Database(error)) => Err(corrupt(error.to_string())),
+        other => other,
+    }
+}
+
 /// Refuses a database that has migrations this build does not know, before touching it.
-async fn check_schema_version(
-    db: &DatabaseConnection,
-    location: &Location,
-) -> Result<(), StoreError> {
-    let manager = sea_orm_migration_manager(db);
+async fn check_schema_version<'c, C>(db: &'c C, location: &Location) -> Result<(), StoreError>
+where
+    C: ConnectionTrait,
+    &'c C: IntoDatabaseExecutor<'c>,
+{
+    let manager = remap_migrations::SchemaManager::new(db);
     if !manager.has_table("seaql_migrations").await? {
         return Ok(());
     }
@@ -188,8 +254,4 @@ async fn check_schema_version(
             unknown,
         })
     }
-}
-
-fn sea_orm_migration_manager(db: &DatabaseConnection) -> remap_migrations::SchemaManager<'_> {
-    remap_migrations::SchemaManager::new(db)
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use remap_store::{ArtifactStore, Location};
 
 use super::{
-    Engine, Local, Slurm, WorkerLaunch, running_named, stop_through, with_engine_states,
+    DbSecret, Engine, Local, Slurm, WorkerLaunch, running_named, stop_through, with_engine_states,
     worker_rows,
 };
 use crate::app::App;
@@ -72,15 +72,19 @@ impl App {
             ArtifactStore::Database => None,
             ArtifactStore::Directory(dir) => Some(dir.display().to_string()),
         };
+        let log_dir = store.files_dir().join("worker-logs");
+        // The password, if any, goes to a 0600 file beside the logs, not on command lines.
+        let (db, secret) = DbSecret::split(&db, None, &log_dir)?;
         let launch = WorkerLaunch {
             program: remap_program(),
             db,
+            secret,
             sessions: Vec::new(),
             device: request.device.clone().filter(|d| !d.is_empty()),
             threads: request.cpus_per_task,
             idle_exit: request.idle_exit.unwrap_or(DEFAULT_IDLE_EXIT),
             artifacts,
-            log_dir: store.files_dir().join("worker-logs"),
+            log_dir,
         };
         let engine: Box<dyn Engine + Send> = match request.engine.as_str() {
             "slurm" => Box::new(Slurm {

@@ -6,6 +6,9 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
+use remap_store::{PASSFILE_ENV, write_passfile};
+
+use super::secret::DbSecret;
 use crate::error::SessionError;
 
 /// What every worker of one submission runs.
@@ -13,8 +16,11 @@ use crate::error::SessionError;
 pub struct WorkerLaunch {
     /// The `remap` program on the machines that run the workers.
     pub program: String,
-    /// The database URL the workers open.
+    /// The database URL the workers open, without a password (it goes on command lines).
     pub db: String,
+    /// The password file the workers read the password from (`PGPASSFILE`), written by
+    /// the engine before they start; `None`: none is needed or the nodes have their own.
+    pub secret: Option<DbSecret>,
     /// Only these sessions; empty: every session.
     pub sessions: Vec<String>,
     /// `auto`, `cpu` or `gpu`; `None`: each session's.
@@ -54,6 +60,14 @@ impl WorkerLaunch {
         }
         args
     }
+
+    /// The environment the workers need beside their command line: the password file.
+    pub fn environment(&self) -> Vec<(&'static str, String)> {
+        self.secret
+            .iter()
+            .map(|secret| (PASSFILE_ENV, secret.file.display().to_string()))
+            .collect()
+    }
 }
 
 /// An engine's view of one of its workers.
@@ -89,6 +103,9 @@ impl Engine for Local {
         std::fs::create_dir_all(&launch.log_dir).map_err(|e| {
             SessionError::Invalid(format!("log directory {}: {e}", launch.log_dir.display()))
         })?;
+        if let Some(secret) = &launch.secret {
+            write_passfile(&secret.file, secret.line())?;
+        }
         let line = launch.command_line();
         let mut ids = Vec::with_capacity(count);
         for index in 0..count {
@@ -104,6 +121,9 @@ impl Engine for Local {
             let mut command = Command::new(&line[0]);
             command
                 .args(&line[1..])
+                .envs(launch.environment())
+                // The password reaches the worker through its file only.
+                .env_remove("PGPASSWORD")
                 .stdin(Stdio::null())
                 .stdout(log)
                 .stderr(err);
@@ -170,6 +190,7 @@ mod tests {
         let launch = WorkerLaunch {
             program: "remap".into(),
             db: "postgres://u@h/db".into(),
+            secret: None,
             sessions: vec!["a".into(), "b".into()],
             device: Some("gpu".into()),
             threads: Some(4),
@@ -182,5 +203,30 @@ mod tests {
             "remap worker --db postgres://u@h/db --idle-exit 60 --sessions a,b --device gpu \
              --threads 4 --artifacts database"
         );
+    }
+
+    #[test]
+    fn the_password_reaches_a_worker_through_its_file_only() {
+        let (db, secret) = DbSecret::split(
+            "postgres://u:hunter2@h/db",
+            None,
+            std::path::Path::new("/logs"),
+        )
+        .unwrap();
+        let file = secret.as_ref().unwrap().file.display().to_string();
+        let launch = WorkerLaunch {
+            program: "remap".into(),
+            db,
+            secret,
+            sessions: vec![],
+            device: None,
+            threads: None,
+            idle_exit: 60,
+            artifacts: None,
+            log_dir: "/logs".into(),
+        };
+        assert!(!launch.command_line().join(" ").contains("hunter2"));
+        assert_eq!(launch.environment(), [("PGPASSFILE", file)]);
+        assert!(!format!("{launch:?}").contains("hunter2"));
     }
 }

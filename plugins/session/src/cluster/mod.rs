@@ -4,6 +4,7 @@
 
 mod app;
 mod engine;
+mod secret;
 mod serve;
 mod slurm;
 
@@ -15,6 +16,7 @@ use ts_rs::TS;
 
 pub use app::{DEFAULT_IDLE_EXIT, remap_program};
 pub use engine::{Engine, EngineState, Local, WorkerLaunch};
+pub use secret::DbSecret;
 pub use serve::{WorkerOptions, bound_threads, serve_database};
 pub use slurm::{JOB_NAME, Slurm, quote};
 

@@ -8,6 +8,7 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 use super::engine::{Engine, EngineState, WorkerLaunch, run};
+use super::secret::DbSecret;
 use crate::error::SessionError;
 
 /// Job name of every worker array, so `squeue` and `sacct` show what they are.
@@ -84,17 +85,61 @@ impl Slurm {
         args
     }
 
-    /// The batch script: the worker replaces the shell, so Slurm's signals reach it.
+    /// The batch script: the worker replaces the shell, so Slurm's signals reach it. It
+    /// names the password file, never the password (Slurm keeps the script).
     pub fn script(&self, launch: &WorkerLaunch) -> String {
         let mut launch = launch.clone();
         if launch.threads.is_none() {
             launch.threads = self.cpus_per_task;
         }
         let line: Vec<String> = launch.command_line().iter().map(|w| quote(w)).collect();
+        let exports: String = launch
+            .environment()
+            .iter()
+            .map(|(name, value)| format!("export {name}={}\n", quote(value)))
+            .collect();
         format!(
-            "#!/bin/sh\n# A REMAP worker, submitted by `remap workers submit --slurm`.\nexec {}\n",
+            "#!/bin/sh\n# A REMAP worker, submitted by `remap workers submit --slurm`.\n{exports}exec {}\n",
             line.join(" ")
         )
+    }
+
+    /// Writes the password file where the workers run (here or through the prefix), mode
+    /// 0600 before the secret goes in; the secret travels on stdin, not on a command line.
+    fn write_secret(&self, secret: &DbSecret) -> Result<(), SessionError> {
+        const WRITE: &str = "umask 077 && mkdir -p -- \"$(dirname -- \"$1\")\" && : > \"$1\" \
+                             && chmod 600 -- \"$1\" && cat > \"$1\"";
+        let args = [
+            "-c".to_string(),
+            WRITE.to_string(),
+            "sh".to_string(),
+            secret.file.display().to_string(),
+        ];
+        let what = format!("writing the password file {}", secret.file.display());
+        let mut child = self
+            .command("sh", &args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| SessionError::Invalid(format!("{what}: {e}")))?;
+        child
+            .stdin
+            .take()
+            .expect("piped stdin")
+            .write_all(format!("{}\n", secret.line()).as_bytes())
+            .map_err(|e| SessionError::Invalid(format!("{what}: {e}")))?;
+        let output = child
+            .wait_with_output()
+            .map_err(|e| SessionError::Invalid(format!("{what}: {e}")))?;
+        if !output.status.success() {
+            return Err(SessionError::Invalid(format!(
+                "{what} failed ({}): {}",
+                output.status,
+                String::from_utf8_lossy(&output.stderr).trim()
+            )));
+        }
+        Ok(())
     }
 }
 
@@ -113,8 +158,14 @@ impl Engine for Slurm {
             &mut self.command("mkdir", &["-p".into(), log_dir]),
             "mkdir of the log directory",
         )?;
+        if let Some(secret) = &launch.secret {
+            self.write_secret(secret)?;
+        }
         let mut command = self.command("sbatch", &self.sbatch_args(launch, count));
         let mut child = command
+            // sbatch exports this environment to the job: the password reaches the workers
+            // through their file only.
+            .env_remove("PGPASSWORD")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -213,12 +264,21 @@ pub fn quote(word: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
 
     fn launch() -> WorkerLaunch {
+        let (db, secret) = DbSecret::split(
+            "postgres://remap:it's@db:5432/lab",
+            None,
+            Path::new("/scratch/logs"),
+        )
+        .unwrap();
         WorkerLaunch {
             program: "/opt/remap/bin/remap".into(),
-            db: "postgres://remap:it's@db:5432/lab".into(),
+            db,
+            secret,
             sessions: vec![],
             device: Some("gpu".into()),
             threads: None,
@@ -251,12 +311,18 @@ mod tests {
                 "--cpus-per-task=4",
             ]
         );
+        let passfile = launch().secret.unwrap().file;
         assert_eq!(
             slurm.script(&launch()),
-            "#!/bin/sh\n# A REMAP worker, submitted by `remap workers submit --slurm`.\n\
-             exec /opt/remap/bin/remap worker --db 'postgres://remap:it'\\''s@db:5432/lab' \
-             --idle-exit 120 --device gpu --threads 4\n"
+            format!(
+                "#!/bin/sh\n# A REMAP worker, submitted by `remap workers submit --slurm`.\n\
+                 export PGPASSFILE={}\n\
+                 exec /opt/remap/bin/remap worker --db postgres://remap@db:5432/lab \
+                 --idle-exit 120 --device gpu --threads 4\n",
+                passfile.display()
+            )
         );
+        assert!(!slurm.script(&launch()).contains("it's"));
     }
 
     #[test]
