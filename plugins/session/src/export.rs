@@ -64,10 +64,7 @@ pub async fn trained_model(store: &Store, id: ModelId) -> Result<TrainedModel, S
         epochs: Some(run.epochs.len()),
         val_accuracy: run.val_accuracy(),
         device: Some(run.device.clone()),
-        per_class_accuracy: run
-            .per_class_accuracy
-            .as_ref()
-            .map(|v| v.iter().copied().map(Some).collect()),
+        per_class_accuracy: run.per_class_accuracy.clone(),
         confusion: run.confusion.clone(),
         lineage: Some(Lineage {
             model: model.id,

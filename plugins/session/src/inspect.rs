@@ -51,7 +51,7 @@ impl App {
         let of = |m: &ModelView, class: usize| {
             m.per_class_accuracy
                 .as_ref()
-                .and_then(|p| p.get(class).copied())
+                .and_then(|p| p.get(class).copied().flatten())
         };
         let delta_per_class = (0..classes.len())
             .map(|c| of(&left, c).zip(of(&right, c)).map(|(x, y)| y - x))

@@ -174,13 +174,7 @@ impl TrainerRunner {
             epochs: outcome.epochs.iter().map(metrics).collect(),
             diverged: outcome.status == Status::Diverged,
             paused: outcome.status == Status::Paused,
-            // A class without held-out images has no accuracy; it is stored as 0.
-            per_class_accuracy: outcome
-                .classes
-                .per_class_accuracy
-                .iter()
-                .map(|a| a.unwrap_or(0.0))
-                .collect(),
+            per_class_accuracy: outcome.classes.per_class_accuracy.clone(),
             confusion: outcome.classes.confusion.clone(),
             predictions,
             log_probs: Some(outcome.held_out.log_probs.to_bytes()),

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use crate::effects::{EditEffect, EffectPoint, Effects, Spread};
+pub use crate::suggest::Suggestion;
 
 use crate::error::SessionError;
 use crate::machine::{MachineSettings, Parallelism};
@@ -128,8 +129,9 @@ pub struct ModelView {
     pub screened: bool,
     pub val_accuracy: Option<f64>,
     pub train_accuracy: Option<f64>,
-    /// Held-out accuracy per class (label order) once trained.
-    pub per_class_accuracy: Option<Vec<f64>>,
+    /// Held-out accuracy per class (label order) once trained; `None` for a class without
+    /// held-out images.
+    pub per_class_accuracy: Option<Vec<Option<f64>>>,
     /// With focus classes (spec §9.3): the focus accuracy once trained.
     pub focus_accuracy: Option<f64>,
     /// With focus classes: trained, but its run kept no class probabilities, so its focus

@@ -29,7 +29,7 @@ pub struct RunRecord {
     /// `Done`, `Diverged`, `Failed` or `Cancelled`.
     pub status: Option<JobStatus>,
     pub epochs: Vec<EpochMetrics>,
-    pub per_class_accuracy: Option<Vec<f64>>,
+    pub per_class_accuracy: Option<Vec<Option<f64>>>,
     pub confusion: Option<Vec<Vec<u64>>>,
     pub predictions: Option<Vec<u8>>,
     pub log_probs: Option<Vec<u8>>,

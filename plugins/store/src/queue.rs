@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use tokio::sync::{Notify, broadcast, mpsc};
+use tokio::sync::{Notify, broadcast, mpsc, watch};
 use tokio::task::JoinSet;
 
 use crate::error::StoreError;
@@ -129,6 +129,9 @@ struct Inner {
     config: SchedulerConfig,
     events: broadcast::Sender<QueueEvent>,
     paused: AtomicBool,
+    /// Set by [`Scheduler::run`] when it looks at the queue while paused with none of its
+    /// jobs running; cleared on resume.
+    held: watch::Sender<bool>,
     stopping: AtomicBool,
     /// Jobs trained at once (starts as `config.concurrency`).
     concurrency: AtomicUsize,
@@ -157,6 +160,7 @@ impl Scheduler {
                 config,
                 events,
                 paused: AtomicBool::new(false),
+                held: watch::Sender::new(false),
                 stopping: AtomicBool::new(false),
                 concurrency: AtomicUsize::new(jobs),
                 running: Mutex::new(HashMap::new()),
@@ -317,8 +321,18 @@ impl Scheduler {
         }
     }
 
+    /// Returns once the queue is paused and [`Scheduler::run`] has since looked at it with
+    /// none of its jobs running (they stopped and went back to the queue): from then on it
+    /// starts nothing until [`Scheduler::resume`].
+    pub async fn until_paused(&self) {
+        let mut held = self.inner.held.subscribe();
+        // The sender lives as long as `self`, so the wait only ends when held.
+        let _ = held.wait_for(|held| *held).await;
+    }
+
     pub fn resume(&self) {
         if self.inner.paused.swap(false, Ordering::SeqCst) {
+            self.inner.held.send_replace(false);
             self.inner.announce(QueueEvent::Resumed);
             self.inner.wake.notify_one();
         }
@@ -389,6 +403,11 @@ impl Scheduler {
                     break;
                 }
             }
+            // Read under the watch's lock, so a resume in between is not overwritten.
+            inner.held.send_if_modified(|held| {
+                let now = inner.paused.load(Ordering::SeqCst) && tasks.is_empty();
+                std::mem::replace(held, now) != now
+            });
             if last_sweep.elapsed() >= config.stale_after {
                 last_sweep = Instant::now();
                 self.requeue_abandoned(false).await?;
@@ -548,16 +567,22 @@ async fn train_claimed(
     let runner = inner.runner.clone();
     let runner_cancel = cancel.clone();
     let outcome = tokio::spawn(async move {
-        let report = move |progress: Progress| {
-            let _ = progress_tx.send(progress);
-        };
+        let report = reporter(progress_tx, runner_cancel.clone());
         runner.run(&spec, &report, &runner_cancel).await
     })
     .await
     .unwrap_or_else(|panic| Err(RunError::Failed(format!("the trainer crashed: {panic}"))));
     heartbeat.abort();
-    // All epochs reported are persisted before the job's end is.
-    let epochs = forwarder.await.unwrap_or_default();
+    // All epochs reported are persisted before the job's end is; a forwarder that failed
+    // fails the job, keeping the epochs it did persist.
+    let (epochs, outcome) = match forwarded(forwarder.await) {
+        Ok(epochs) => (epochs, outcome),
+        Err(error) => {
+            tracing::error!(job = job.id, %error, "the job's progress was not recorded");
+            let stored = patiently(patience, "reading a job", || store.job(job.id)).await?;
+            (stored.progress, Err(error))
+        }
+    };
     if lost.load(Ordering::SeqCst) {
         tracing::warn!(job = job.id, "claim lost to another worker; result dropped");
         return Ok(());
@@ -645,6 +670,30 @@ async fn train_claimed(
         patiently(patience, "promoting", || inner.promote(job.session_id)).await?;
     }
     Ok(())
+}
+
+/// Hands a runner's progress to the forwarder; should the forwarder be gone (it failed),
+/// stops the runner, as nothing it reports would be recorded.
+fn reporter(
+    forwarder: mpsc::UnboundedSender<Progress>,
+    cancel: CancelFlag,
+) -> impl Fn(Progress) + Send + Sync {
+    move |progress| {
+        if forwarder.send(progress).is_err() {
+            cancel.cancel();
+        }
+    }
+}
+
+/// The epochs the forwarder persisted, or why the job fails: the forwarder failed.
+fn forwarded(
+    joined: Result<Vec<EpochMetrics>, tokio::task::JoinError>,
+) -> Result<Vec<EpochMetrics>, RunError> {
+    joined.map_err(|failure| {
+        RunError::Failed(format!(
+            "recording the job's progress failed ({failure}); its epochs may be missing"
+        ))
+    })
 }
 
 /// Heartbeats while the job runs; stops the runner when the job is cancelled elsewhere
@@ -774,5 +823,46 @@ impl Throughput {
         let elapsed = self.started.elapsed().as_secs_f64();
         (self.batches > 0 && elapsed > 0.0)
             .then(|| remaining as f64 * elapsed / self.batches as f64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn epoch() -> EpochMetrics {
+        EpochMetrics {
+            epoch: 1,
+            train_loss: 1.0,
+            train_accuracy: 0.5,
+            val_loss: 1.0,
+            val_accuracy: 0.5,
+            seconds: 0.1,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_failed_forwarder_fails_the_job_with_its_reason() {
+        let crashed = tokio::spawn(async { panic!("the forwarder broke") }).await;
+        match forwarded(crashed) {
+            Err(RunError::Failed(reason)) => {
+                assert!(reason.contains("the forwarder broke"), "{reason}");
+            }
+            other => panic!("not failed: {other:?}"),
+        }
+        let epochs = vec![epoch()];
+        assert_eq!(forwarded(Ok(epochs.clone())).unwrap(), epochs);
+    }
+
+    #[test]
+    fn a_runner_stops_once_its_forwarder_is_gone() {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let cancel = CancelFlag::new();
+        let report = reporter(tx, cancel.clone());
+        report(Progress::Epoch(epoch()));
+        assert!(!cancel.is_cancelled(), "the forwarder is listening");
+        drop(rx);
+        report(Progress::Epoch(epoch()));
+        assert!(cancel.is_cancelled());
     }
 }

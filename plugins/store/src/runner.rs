@@ -62,7 +62,8 @@ pub struct RunOutcome {
     pub diverged: bool,
     /// Training paused at the job's screening rung; the checkpoint continues it.
     pub paused: bool,
-    pub per_class_accuracy: Vec<f64>,
+    /// Held-out accuracy per class (label order); `None` for a class without held-out images.
+    pub per_class_accuracy: Vec<Option<f64>>,
     pub confusion: Vec<Vec<u64>>,
     /// Predicted label of every held-out image in the data set's fixed order.
     pub predictions: Vec<u8>,

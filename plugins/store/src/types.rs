@@ -187,7 +187,8 @@ pub struct TrainingRun {
     /// `done`, `failed`, `cancelled` or `diverged`.
     pub status: JobStatus,
     pub epochs: Vec<EpochMetrics>,
-    pub per_class_accuracy: Option<Vec<f64>>,
+    /// Held-out accuracy per class; `None` for a class without held-out images.
+    pub per_class_accuracy: Option<Vec<Option<f64>>>,
     pub confusion: Option<Vec<Vec<u64>>>,
     /// Predicted label of every held-out image, in the data set's fixed order.
     pub predictions: Option<Vec<u8>>,

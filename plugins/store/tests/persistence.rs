@@ -409,7 +409,8 @@ async fn finishing_is_guarded(db: TestDb) {
     let record = || RunRecord {
         status: Some(JobStatus::Done),
         epochs: vec![common::metrics(ids[0], 1), common::metrics(ids[0], 2)],
-        per_class_accuracy: Some(vec![0.25, 0.75]),
+        // A class without held-out images has no accuracy.
+        per_class_accuracy: Some(vec![Some(0.25), None]),
         confusion: Some(vec![vec![3, 1], vec![0, 4]]),
         predictions: Some(vec![0, 1, 1, 0, 255]),
         log_probs: Some(vec![7, 0, 255, 255]),
@@ -442,6 +443,7 @@ async fn finishing_is_guarded(db: TestDb) {
     assert_eq!(run.predictions.as_deref(), Some(&[0, 1, 1, 0, 255][..]));
     assert_eq!(run.log_probs.as_deref(), Some(&[7, 0, 255, 255][..]));
     assert_eq!(run.confusion, Some(vec![vec![3, 1], vec![0, 4]]));
+    assert_eq!(run.per_class_accuracy, Some(vec![Some(0.25), None]));
     assert_eq!(
         run.val_accuracy(),
         Some(common::metrics(ids[0], 2).val_accuracy)

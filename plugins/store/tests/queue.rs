@@ -139,12 +139,15 @@ async fn pause_holds_new_jobs_until_resume(db: TestDb) {
     let mut events = queue.subscribe();
     queue.pause();
     assert!(queue.is_paused());
+    // Queued before the scheduler runs, so that its first look at the queue finds the job.
+    let first = queue.enqueue(models[0], None, None).await.unwrap().id;
     let background = tokio::spawn({
         let queue = queue.clone();
         async move { queue.run(RunUntil::Stopped).await }
     });
-    let first = queue.enqueue(models[0], None, None).await.unwrap().id;
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    tokio::time::timeout(Duration::from_secs(20), queue.until_paused())
+        .await
+        .expect("the scheduler looked at the paused queue");
     assert!(runner.started().is_empty(), "nothing starts while paused");
     assert_eq!(db.store.job(first).await.unwrap().status, JobStatus::Queued);
     queue.resume();
@@ -189,20 +192,18 @@ async fn pause_stops_running_jobs_which_resume_from_their_checkpoints(db: TestDb
     .expect("both jobs checkpointed an epoch");
     let paused_at = std::time::Instant::now();
     queue.pause();
-    tokio::time::timeout(Duration::from_secs(20), async {
-        loop {
-            let mut back = 0;
-            for job in jobs {
-                back += usize::from(db.store.job(job).await.unwrap().status == JobStatus::Queued);
-            }
-            if back == jobs.len() && queue.running_jobs().is_empty() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-    })
-    .await
-    .expect("both jobs went back to the queue");
+    tokio::time::timeout(Duration::from_secs(20), queue.until_paused())
+        .await
+        .expect("both jobs stopped");
+    assert!(queue.running_jobs().is_empty());
+    for job in jobs {
+        let status = db.store.job(job).await.unwrap().status;
+        assert_eq!(
+            status,
+            JobStatus::Queued,
+            "job {job} went back to the queue"
+        );
+    }
     // Within a batch or two (40 ms each), not the rest of the run (3 epochs × 5 batches).
     assert!(
         paused_at.elapsed() < Duration::from_millis(400),

@@ -22,7 +22,7 @@ pub use checkpoint::{Checkpoint, CheckpointError, load_weights, save_weights};
 pub use device::{DeviceChoice, DeviceError, SelectedDevice};
 pub use evaluate::{Evaluation, evaluate};
 pub use focus::{LogProbs, focus_accuracy};
-pub use memory::{MemoryError, MemoryEstimate};
+pub use memory::{MemoryCheck, MemoryError, MemoryEstimate};
 pub use model::{ModelError, Net};
 pub use protocol::Protocol;
 pub use remap_datasets::{Dataset, Normalization, Split};

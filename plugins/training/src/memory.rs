@@ -57,19 +57,32 @@ pub struct MemoryError {
     pub available: u64,
 }
 
-/// Refuses `arch` at `batch` when its estimate exceeds the memory available now. Where the
-/// platform does not say (not Linux), nothing is refused.
-pub fn check(arch: &Architecture, batch: usize) -> Result<(), MemoryError> {
-    let Ok(estimate) = MemoryEstimate::of(arch, batch) else {
-        // An invalid architecture fails later with its own error.
-        return Ok(());
-    };
-    match available() {
+/// What the memory check found for a model that was not refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MemoryCheck {
+    /// The estimate fits in the memory available now.
+    Fits {
+        estimate: MemoryEstimate,
+        available: u64,
+    },
+    /// The platform does not say how much memory is available (no `MemAvailable` in
+    /// `/proc/meminfo`, or not Linux), so the estimate could not be checked.
+    Unmeasured { estimate: MemoryEstimate },
+}
+
+/// Refuses `estimate` when it exceeds `available` (the memory available now, [`available`];
+/// `None` where the platform does not say, which the outcome reports).
+pub fn check(estimate: MemoryEstimate, available: Option<u64>) -> Result<MemoryCheck, MemoryError> {
+    match available {
+        None => Ok(MemoryCheck::Unmeasured { estimate }),
         Some(available) if estimate.total() > available => Err(MemoryError {
             estimate,
             available,
         }),
-        _ => Ok(()),
+        Some(available) => Ok(MemoryCheck::Fits {
+            estimate,
+            available,
+        }),
     }
 }
 
@@ -137,11 +150,35 @@ mod tests {
         let net = arch(vec![Layer::Dense {
             units: 3_700_000_000,
         }]);
-        let error = check(&net, 256).expect_err("cannot fit");
+        let estimate = MemoryEstimate::of(&net, 256).unwrap();
+        let error = check(estimate, Some(24_000_000_000)).expect_err("cannot fit");
         let text = error.to_string();
         assert!(text.contains("TB of memory"), "{text}");
         assert!(text.contains("2.9 T parameters"), "{text}");
-        assert!(text.contains("available"), "{text}");
+        assert!(text.contains("24.0 GB available"), "{text}");
+    }
+
+    #[test]
+    fn a_model_is_checked_against_the_memory_available() {
+        let estimate = MemoryEstimate::of(&arch(vec![Layer::conv(8, 3)]), 4).unwrap();
+        let total = estimate.total();
+        assert_eq!(
+            check(estimate, Some(total)).unwrap(),
+            MemoryCheck::Fits {
+                estimate,
+                available: total
+            }
+        );
+        assert!(check(estimate, Some(total - 1)).is_err());
+    }
+
+    #[test]
+    fn unknown_memory_is_reported_as_unmeasured() {
+        let estimate = MemoryEstimate::of(&arch(vec![Layer::conv(8, 3)]), 4).unwrap();
+        assert_eq!(
+            check(estimate, None).unwrap(),
+            MemoryCheck::Unmeasured { estimate }
+        );
     }
 
     #[test]

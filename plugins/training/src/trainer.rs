@@ -17,6 +17,7 @@ use crate::batcher::Batcher;
 use crate::checkpoint::{Checkpoint, CheckpointError, CheckpointState};
 use crate::data::{self, DataError, epoch_order};
 use crate::evaluate::{Evaluation, evaluate};
+use crate::memory::{self, MemoryCheck, MemoryError, MemoryEstimate};
 use crate::model::{ModelError, Net};
 use crate::protocol::{ADAM_EPSILON, EarlyStopping, Protocol};
 use crate::report::{EpochRecord, Progress, Status};
@@ -81,6 +82,23 @@ pub struct Outcome {
     pub classes: ClassResults,
 }
 
+/// Refuses `arch` at `batch` when it cannot fit in the memory available now, and says so
+/// when that memory could not be measured. An invalid architecture fails later with its own
+/// error.
+fn check_memory(arch: &Architecture, batch: usize) -> Result<(), MemoryError> {
+    let Ok(estimate) = MemoryEstimate::of(arch, batch) else {
+        return Ok(());
+    };
+    if let MemoryCheck::Unmeasured { estimate } = memory::check(estimate, memory::available())? {
+        tracing::warn!(
+            needed = %memory::bytes(estimate.total()),
+            "the memory available could not be measured (no MemAvailable in /proc/meminfo); \
+             training without checking that the model fits"
+        );
+    }
+    Ok(())
+}
+
 /// Trains `arch` on `data` on `device` (a plain device; autodiff is added here).
 ///
 /// With a `checkpoint`, each completed epoch is saved there and an existing checkpoint of the
@@ -96,7 +114,7 @@ pub fn train(
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<Outcome, TrainError> {
     check_fit(arch, data, &options.protocol)?;
-    crate::memory::check(arch, options.protocol.batch_size)?;
+    check_memory(arch, options.protocol.batch_size)?;
     let protocol = &options.protocol;
     let seed = options.seed;
     let train_device = device.clone().autodiff();

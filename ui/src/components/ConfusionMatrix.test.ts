@@ -16,4 +16,10 @@ describe("ConfusionMatrix", () => {
     expect(cells[3].classList.contains("diag")).toBe(true);
     expect([...t.querySelectorAll(".accval")].map((e) => e.textContent)).toEqual(["70", "90"]);
   });
+
+  it("shows – for a class without held-out images, not 0", () => {
+    const { getByTestId } = render(ConfusionMatrix, { matrix: [[7, 3], [0, 0]], classes: ["cat", "bird"], perClass: [0.7, null] });
+    const values = [...getByTestId("confusion").querySelectorAll(".accval")].map((e) => e.textContent);
+    expect(values).toEqual(["70", "–"]);
+  });
 });

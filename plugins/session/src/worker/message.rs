@@ -47,7 +47,7 @@ mod tests {
             epochs: vec![],
             diverged: false,
             paused: true,
-            per_class_accuracy: vec![0.5, 1.0],
+            per_class_accuracy: vec![Some(0.5), None],
             confusion: vec![vec![1, 0], vec![0, 1]],
             predictions: vec![0, 1],
             log_probs: Some(vec![1, 2, 3, 4]),

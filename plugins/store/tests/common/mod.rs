@@ -226,7 +226,7 @@ impl RecordingRunner {
             epochs,
             diverged: false,
             paused: last < spec.model.epochs,
-            per_class_accuracy: vec![0.5; 10],
+            per_class_accuracy: vec![Some(0.5); 10],
             confusion: vec![vec![1; 10]; 10],
             predictions: (0..100).map(|i| ((i + model) % 10) as u8).collect(),
             log_probs: None,
