@@ -1,4 +1,4 @@
-//! `remap distance` and `remap project` end to end.
+//! `remap distance`, `remap project` and `remap map` end to end.
 
 use std::process::Command;
 
@@ -115,6 +115,103 @@ fn project_then_grow_with_previous() {
     assert!(!ok);
     assert!(
         err.contains("[1][0]") && err.contains("not symmetric"),
+        "{err}"
+    );
+}
+
+#[test]
+fn map_is_project_of_distance_below_the_threshold_and_landmarks_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let nets = dir.path().join("nets.jsonl");
+    let (ok, out, err) = remap(&[
+        "sample",
+        "--input",
+        "28x28x1",
+        "--classes",
+        "10",
+        "--count",
+        "40",
+        "--seed",
+        "3",
+    ]);
+    assert!(ok, "{err}");
+    std::fs::write(&nets, out).unwrap();
+    let nets = nets.to_str().unwrap();
+
+    let (ok, out, err) = remap(&["map", "--metric", "otmann-normalized", nets]);
+    assert!(ok, "{err}");
+    let full: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(full["method"], "smacof");
+    assert_eq!(full["landmarks"], Value::Null);
+    let (ok, matrix, err) = remap(&["distance", "--metric", "otmann-normalized", nets]);
+    assert!(ok, "{err}");
+    let matrix_file = dir.path().join("d.json");
+    std::fs::write(&matrix_file, matrix).unwrap();
+    let (ok, out, err) = remap(&["project", matrix_file.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let projected: Value = serde_json::from_str(&out).unwrap();
+    // The same layout: the matrix went through JSON on one path, so equal to 1e-9, not bit for bit.
+    let close = |a: &Value, b: &Value| (a.as_f64().unwrap() - b.as_f64().unwrap()).abs() < 1e-9;
+    let (a, b) = (
+        full["coords"].as_array().unwrap(),
+        projected["coords"].as_array().unwrap(),
+    );
+    assert_eq!(a.len(), b.len());
+    for (p, q) in a.iter().zip(b) {
+        assert!(
+            close(&p[0], &q[0]) && close(&p[1], &q[1]),
+            "{p} against {q}"
+        );
+    }
+    assert!(close(&full["stress"], &projected["stress"]));
+
+    let coords = dir.path().join("coords.json");
+    let (ok, out, err) = remap(&[
+        "map",
+        "--metric",
+        "otmann",
+        nets,
+        "--landmarks",
+        "12",
+        "--out",
+        coords.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    assert!(
+        out.is_empty() && err.contains("40 models laid out by landmarks"),
+        "{err}"
+    );
+    let map: Value = serde_json::from_slice(&std::fs::read(&coords).unwrap()).unwrap();
+    assert_eq!(map["method"], "landmarks");
+    assert_eq!(map["landmarks"].as_array().unwrap().len(), 12);
+    assert_eq!(map["coords"].as_array().unwrap().len(), 40);
+    let stress = map["stress"].as_f64().unwrap();
+    assert!(stress > 0.0 && stress < 1.0, "{stress}");
+}
+
+#[test]
+fn map_of_predictions_and_its_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("labels.json");
+    std::fs::write(&file, "[[0,1,2,3],[0,1,0,0],[0,1,2,3],[3,3,3,3]]").unwrap();
+    let (ok, out, err) = remap(&["map", "--metric", "prediction", file.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let map: Value = serde_json::from_str(&out).unwrap();
+    let c: Vec<[f64; 2]> = serde_json::from_value(map["coords"].clone()).unwrap();
+    assert!((c[0][0] - c[2][0]).hypot(c[0][1] - c[2][1]) < 1e-9, "{c:?}");
+
+    let path = file.to_str().unwrap();
+    let (ok, _, err) = remap(&["map", "--metric", "otmann", path]);
+    assert!(!ok && err.contains("labels.json"), "{err}");
+    let (ok, _, err) = remap(&["map", "--metric", "prediction", path, "--landmarks", "0"]);
+    assert!(
+        !ok && err.contains("--landmarks must be at least 1"),
+        "{err}"
+    );
+    std::fs::write(&file, "[[0,1,2,3],[0,1]]").unwrap();
+    let (ok, _, err) = remap(&["map", "--metric", "prediction", file.to_str().unwrap()]);
+    assert!(
+        !ok && err.contains("labels.json") && err.contains("differ in length"),
         "{err}"
     );
 }

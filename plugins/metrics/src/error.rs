@@ -38,6 +38,21 @@ pub enum MetricsError {
         "{previous} previous coordinates for a matrix of {n} models: an incremental layout needs at least one and at most {n}"
     )]
     PreviousCoords { previous: usize, n: usize },
+    /// A predicted label is not one of the data set's classes.
+    #[error(
+        "model {model} predicts label {label} for held-out image {image}, but there are only {classes} classes"
+    )]
+    LabelOutOfRange {
+        model: usize,
+        image: usize,
+        label: u32,
+        classes: u32,
+    },
+    /// A distance function gave a value no layout can use.
+    #[error(
+        "the distance between models {i} and {j} is {value}: it must be finite and non-negative"
+    )]
+    BadDistance { i: usize, j: usize, value: f64 },
     /// The eigensolver behind classical MDS failed.
     #[error("classical MDS initialisation failed: {0}")]
     Eigen(String),

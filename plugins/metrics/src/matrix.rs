@@ -21,6 +21,26 @@ fn row_start(i: usize) -> usize {
     i * i.saturating_sub(1) / 2
 }
 
+#[cfg(test)]
+thread_local! {
+    static LARGEST_BUILT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Records that an n-model matrix was made, so tests can assert that the layouts of many
+/// models never make one (landmark MDS must stay O(n·L)).
+fn note_built(n: usize) {
+    #[cfg(test)]
+    LARGEST_BUILT.with(|c| c.set(c.get().max(n)));
+    #[cfg(not(test))]
+    let _ = n;
+}
+
+/// The most models of any matrix made on this thread so far (tests only).
+#[cfg(test)]
+pub(crate) fn largest_built_on_this_thread() -> usize {
+    LARGEST_BUILT.with(std::cell::Cell::get)
+}
+
 impl DistanceMatrix {
     /// The empty matrix (no models).
     pub fn new() -> Self {
@@ -42,6 +62,7 @@ impl DistanceMatrix {
             new >= old,
             "cannot shrink a distance matrix from {old} to {new} models"
         );
+        note_built(new);
         self.lower.resize(row_start(new), 0.0);
         let mut rows = Vec::with_capacity(new - old);
         let mut rest = &mut self.lower[row_start(old)..];
@@ -95,12 +116,14 @@ impl DistanceMatrix {
     /// A matrix from its packed strict lower triangle (as [`packed`](Self::packed) returns
     /// it), `None` unless `lower` holds exactly n(n − 1)/2 entries.
     pub fn from_packed(n: usize, lower: Vec<f64>) -> Option<Self> {
+        note_built(n);
         (lower.len() == row_start(n)).then_some(DistanceMatrix { n, lower })
     }
 
     /// The first `n` models' matrix.
     pub fn leading(&self, n: usize) -> Self {
         assert!(n <= self.n);
+        note_built(n);
         DistanceMatrix {
             n,
             lower: self.lower[..row_start(n)].to_vec(),
@@ -118,6 +141,7 @@ impl DistanceMatrix {
     /// zero diagonal and finite, non-negative entries; the error names the first bad cell.
     pub fn from_rows(rows: &[Vec<f64>]) -> Result<Self, MetricsError> {
         let n = rows.len();
+        note_built(n);
         let mut lower = Vec::with_capacity(row_start(n));
         for (i, row) in rows.iter().enumerate() {
             if row.len() != n {
