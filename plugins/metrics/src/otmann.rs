@@ -35,15 +35,19 @@ fn structural(
     0.5 * (mean_abs(a, b) + mean_abs(fa, fb))
 }
 
+/// REMAP's structural coefficient: label mismatch and structural cost weigh the same.
+pub const STRUCTURAL_COEFFICIENT: f64 = 1.0;
+
 /// Writes the transport cost matrix with its dummy row and column into `cost`, row-major,
-/// `(a.nodes.len() + 1) × (b.nodes.len() + 1)`.
-fn fill_cost_matrix(a: &OtmannNetwork, b: &OtmannNetwork, cost: &mut Vec<f64>) {
+/// `(a.nodes.len() + 1) × (b.nodes.len() + 1)`; `coefficient` weighs the structural cost
+/// against the label mismatch.
+fn fill_cost_matrix(a: &OtmannNetwork, b: &OtmannNetwork, coefficient: f64, cost: &mut Vec<f64>) {
     let cols = b.nodes.len() + 1;
     cost.clear();
     cost.reserve((a.nodes.len() + 1) * cols);
     for ((na, fa), ta) in a.nodes.iter().zip(&a.from_ip).zip(&a.to_op) {
         for ((nb, fb), tb) in b.nodes.iter().zip(&b.from_ip).zip(&b.to_op) {
-            cost.push(na.label.mismatch(nb.label) + structural(fa, ta, fb, tb));
+            cost.push(na.label.mismatch(nb.label) + coefficient * structural(fa, ta, fb, tb));
         }
         cost.push(NON_ASSIGNMENT);
     }
@@ -55,7 +59,7 @@ fn fill_cost_matrix(a: &OtmannNetwork, b: &OtmannNetwork, cost: &mut Vec<f64>) {
 /// `(a.nodes.len() + 1) × (b.nodes.len() + 1)`.
 pub fn cost_matrix(a: &OtmannNetwork, b: &OtmannNetwork) -> Vec<f64> {
     let mut cost = Vec::new();
-    fill_cost_matrix(a, b, &mut cost);
+    fill_cost_matrix(a, b, STRUCTURAL_COEFFICIENT, &mut cost);
     cost
 }
 
@@ -74,8 +78,32 @@ thread_local! {
 
 /// OTMANN distance: the exact optimal transport cost between the two networks' layer masses.
 pub fn otmann(a: &OtmannNetwork, b: &OtmannNetwork) -> f64 {
+    transport_cost(a, b, STRUCTURAL_COEFFICIENT)
+}
+
+/// Both OTMANN values at one structural coefficient, as NASBOT's kernels use them.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct OtmannAt {
+    /// Σ T·C, in units of mass.
+    pub plain: f64,
+    /// `plain` divided by the two networks' total masses, in [0, 1].
+    pub normalized: f64,
+}
+
+/// OTMANN with the structural cost weighted by `coefficient` instead of REMAP's 1
+/// (NASBOT's kernels mix 0.1, 0.25, 0.61 and 1.5). At 1 it equals [`otmann`] and
+/// [`otmann_normalized`] exactly.
+pub fn otmann_at(a: &OtmannNetwork, b: &OtmannNetwork, coefficient: f64) -> OtmannAt {
+    let plain = transport_cost(a, b, coefficient);
+    OtmannAt {
+        plain,
+        normalized: plain / (a.total_mass + b.total_mass),
+    }
+}
+
+fn transport_cost(a: &OtmannNetwork, b: &OtmannNetwork, coefficient: f64) -> f64 {
     BUFFERS.with_borrow_mut(|buf| {
-        fill_cost_matrix(a, b, &mut buf.cost);
+        fill_cost_matrix(a, b, coefficient, &mut buf.cost);
         buf.supply.clear();
         buf.supply.extend(a.nodes.iter().map(|n| n.mass));
         buf.supply.push(b.total_mass);
@@ -96,5 +124,48 @@ pub fn distance(variant: OtmannVariant, a: &OtmannNetwork, b: &OtmannNetwork) ->
     match variant {
         OtmannVariant::Plain => otmann(a, b),
         OtmannVariant::Normalized => otmann_normalized(a, b),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use remap_architecture::Input;
+    use remap_sampling::{Sampler, SearchSpace};
+
+    use super::*;
+
+    fn nets() -> Vec<OtmannNetwork> {
+        Sampler::new(SearchSpace::remap_2019(), Input::new(28, 28, 1), 10, 29)
+            .sample_many(6)
+            .iter()
+            .map(OtmannNetwork::new)
+            .collect()
+    }
+
+    #[test]
+    fn at_remaps_coefficient_it_equals_otmann_bit_for_bit() {
+        let nets = nets();
+        for a in &nets {
+            for b in &nets {
+                let at = otmann_at(a, b, STRUCTURAL_COEFFICIENT);
+                assert_eq!(at.plain.to_bits(), otmann(a, b).to_bits());
+                assert_eq!(at.normalized.to_bits(), otmann_normalized(a, b).to_bits());
+            }
+        }
+    }
+
+    #[test]
+    fn a_larger_structural_coefficient_never_lowers_the_distance() {
+        let nets = nets();
+        let mut grew = false;
+        for a in &nets {
+            for b in &nets {
+                let low = otmann_at(a, b, 0.1).plain;
+                let high = otmann_at(a, b, 1.5).plain;
+                assert!(high >= low - 1e-9, "{low} > {high}");
+                grew |= high > low + 1e-6;
+            }
+        }
+        assert!(grew, "the coefficient changed no distance");
     }
 }
