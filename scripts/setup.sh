@@ -5,13 +5,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # System packages: WebKitGTK/GTK for the Tauri window, Xvfb, WebKitWebDriver and xdotool (real
-# mouse drags) for headless end-to-end tests, the Vulkan loader and Mesa's software Vulkan driver for the wgpu path,
+# mouse drags) and PyGObject's GTK (a drag source that drops files on the window) for headless
+# end-to-end tests, the Vulkan loader and Mesa's software Vulkan driver for the wgpu path,
 # PostgreSQL for the persistence tests, Slurm (controller, node daemon, client) and munge for the
 # single-node cluster of the scale-out tests (scripts/slurm.sh).
 packages=(
   build-essential pkg-config curl file
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libsoup-3.0-dev libxdo-dev
-  xvfb xauth webkit2gtk-driver imagemagick xdotool
+  xvfb xauth webkit2gtk-driver imagemagick xdotool python3-gi gir1.2-gtk-3.0
   libvulkan1 mesa-vulkan-drivers
   postgresql
   slurmctld slurmd slurm-client munge

@@ -8,7 +8,9 @@ use clap::{Args, Subcommand};
 use remap_architecture::{Analysis, Architecture, parse_many};
 use serde_json::json;
 
-use crate::input::read_text;
+use remap_session::ImportedNet;
+
+use crate::input::{read_bytes, read_text};
 
 #[derive(Subcommand)]
 pub enum ArchCommand {
@@ -17,6 +19,21 @@ pub enum ArchCommand {
     /// Exits with status 1 if any architecture is invalid; valid ones in the same file are
     /// still reported, errors go to stderr.
     Check(CheckArgs),
+    /// Import an ONNX model (from PyTorch, Keras, …) as an architecture (spec §10.4).
+    ///
+    /// Prints the layers, input shape, classes, parameters and what the import dropped,
+    /// then the canonical architecture JSON. Weights are not imported. A node REMAP cannot
+    /// express fails with status 1, naming its op and node and what to change.
+    Import(ImportArgs),
+}
+
+#[derive(Args)]
+pub struct ImportArgs {
+    /// The `.onnx` file (or an architecture JSON); `-` reads stdin.
+    file: PathBuf,
+    /// Print only the canonical architecture JSON.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args)]
@@ -31,6 +48,7 @@ pub struct CheckArgs {
 pub fn run(cmd: ArchCommand) -> Result<ExitCode> {
     match cmd {
         ArchCommand::Check(args) => check(args),
+        ArchCommand::Import(args) => import(args),
     }
 }
 
@@ -64,6 +82,26 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn import(args: ImportArgs) -> Result<ExitCode> {
+    let source = args.file.display().to_string();
+    let bytes = read_bytes(&args.file)?;
+    let net = ImportedNet::read(&bytes).map_err(|e| anyhow::anyhow!("{source}: {e}"))?;
+    let arch = &net.architecture;
+    if !args.json {
+        print_table(&source, arch, &arch.analyze()?);
+        let i = arch.input;
+        println!(
+            "  input {}×{}×{} (height × width × channels), {} classes",
+            i.height, i.width, i.channels, arch.classes
+        );
+        for note in &net.notes {
+            println!("  note: {note}");
+        }
+    }
+    println!("{}", arch.canonical_json());
+    Ok(ExitCode::SUCCESS)
 }
 
 fn report_json(arch: &Architecture, analysis: &Analysis) -> serde_json::Value {

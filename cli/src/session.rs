@@ -2,6 +2,7 @@
 //! (sample and queue the initial models), list, train the queue, show status, queue children.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -43,6 +44,25 @@ pub enum SessionCommand {
     /// Show, set (`--classes a,b`) or clear (`--clear`) the session's focus classes; from two
     /// classes on, screening promotes by their focus accuracy.
     Focus(FocusArgs),
+    /// What to train next: candidates of the session's generators ranked by the surrogate's
+    /// expected improvement (spec §10.1), with parent, changes, predicted accuracy ± σ.
+    Suggest(SuggestArgs),
+}
+
+#[derive(Args)]
+pub struct SuggestArgs {
+    name: String,
+    /// How many suggestions.
+    #[arg(long, default_value_t = 5)]
+    count: usize,
+    /// Queue them (origin `suggested`) and print their model ids.
+    #[arg(long)]
+    queue: bool,
+    /// One JSON object per suggestion (JSON Lines), with `model` and `job` when queued.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    db: DbArg,
 }
 
 #[derive(Args)]
@@ -167,6 +187,14 @@ pub struct NewArgs {
     /// … epochs; the top third of each goes on) | off: train every model fully (REMAP).
     #[arg(long, default_value = "halving")]
     screening: String,
+    /// Start around this net instead of sampling: an ONNX model (PyTorch, Keras, …) or an
+    /// architecture JSON. The initial models are the net and `--around` of its ablations and
+    /// variations, all under `--max-params`; `--models` is then not used.
+    #[arg(long, value_name = "FILE")]
+    from: Option<PathBuf>,
+    /// With `--from`: how many ablations and variations join the net.
+    #[arg(long, value_name = "N", default_value_t = 10, requires = "from")]
+    around: usize,
     #[command(flatten)]
     db: DbArg,
 }
@@ -292,6 +320,7 @@ pub fn run(command: SessionCommand) -> Result<ExitCode> {
             SessionCommand::Budget(args) => budget(args).await,
             SessionCommand::Best(args) => best(args).await,
             SessionCommand::Focus(args) => focus(args).await,
+            SessionCommand::Suggest(args) => suggest(args).await,
         }
     })
 }
@@ -332,9 +361,23 @@ async fn new(args: NewArgs) -> Result<ExitCode> {
         screening: Some(args.screening),
         new_name_if_taken: None,
     };
-    let session = app.create_session(&request).await?;
+    let (session, made) = match &args.from {
+        Some(file) => {
+            let bytes = crate::input::read_bytes(file)?;
+            let net = remap_session::ImportedNet::read(&bytes)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            for note in &net.notes {
+                eprintln!("note: {note}");
+            }
+            let session = app
+                .create_session_around(&request, &net.architecture, args.around)
+                .await?;
+            (session, format!("around `{}` made", net.summary))
+        }
+        None => (app.create_session(&request).await?, "sampled".to_string()),
+    };
     eprintln!(
-        "session `{}` ({}): {} models sampled and queued; train them with `remap session run {}`",
+        "session `{}` ({}): {} models {made} and queued; train them with `remap session run {}`",
         session.name, session.dataset, session.models, session.name
     );
     app.store().clone().close().await?;
@@ -617,6 +660,79 @@ async fn focus(args: FocusArgs) -> Result<ExitCode> {
             info.name,
             classes.join(", ")
         ),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn suggest(args: SuggestArgs) -> Result<ExitCode> {
+    if args.count == 0 {
+        bail!("--count must be at least 1");
+    }
+    let app = open(&args.db).await?;
+    let session = app.store().session_by_name(&args.name).await?;
+    let suggestions = app.suggest(session.id, args.count).await?;
+    let queued = if args.queue {
+        Some(app.queue_suggestions(session.id, &suggestions).await?)
+    } else {
+        None
+    };
+    let model_of = |hash: &str| {
+        queued
+            .iter()
+            .flat_map(|q| &q.models)
+            .find(|m| m.hash == hash)
+    };
+    for (rank, s) in suggestions.iter().enumerate() {
+        let model = model_of(&s.hash);
+        if args.json {
+            let mut line = serde_json::to_value(s)?;
+            if let Some(model) = model {
+                line["model"] = model.id.into();
+                line["job"] = model.job.into();
+            }
+            println!("{line}");
+            continue;
+        }
+        let parent = match s.parent {
+            Some(id) => format!("{} of model {id}", s.made_by),
+            None => "fresh sample".into(),
+        };
+        println!(
+            "{}. {}  [{} params, {parent}]",
+            rank + 1,
+            s.summary,
+            s.params
+        );
+        if !s.changes.is_empty() {
+            println!("   changes: {}", s.changes.join("; "));
+        }
+        println!(
+            "   predicted {:.1} % ± {:.1} pp, EI {:.4} ({})",
+            s.mean * 100.0,
+            s.std * 100.0,
+            s.acquisition,
+            s.reason
+        );
+        if let Some(model) = model {
+            println!("   queued as model {} (job {})", model.id, model.job);
+        }
+    }
+    if let Some(queued) = &queued {
+        for skipped in &queued.skipped {
+            eprintln!("skipped: {}", skipped.reason);
+        }
+        eprintln!(
+            "{} suggestions of session `{}` queued",
+            queued.models.len(),
+            session.name
+        );
+    }
+    if suggestions.len() < args.count {
+        eprintln!(
+            "only {} of {} suggestions: the generators made no more new candidates",
+            suggestions.len(),
+            args.count
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -39,6 +39,7 @@ fn roots(out: &mut Declarations) {
     out.visit::<DatabaseView>();
     out.visit::<WorkersView>();
     out.visit::<SubmitWorkersRequest>();
+    out.visit::<remap_session::ImportedNet>();
 }
 
 /// Declarations of the visited types and everything they depend on, each once.

@@ -283,6 +283,31 @@ export class Session {
     await sleep(300);
   }
 
+  /** Drops the file at `path` on the window at viewport point `[tx, ty]` the way a file
+   * manager does: a real XDND drag (xdotool) from a small GTK window holding the file
+   * (`dragsource.py`), which Tauri turns into the window's drag-drop event. */
+  async dropFile(path, [tx, ty]) {
+    const [sx, sy] = [tx > 400 ? 40 : 700, 560];
+    // Debian's Python, which has PyGObject (python3-gi), whatever `python3` is first on PATH.
+    const source = spawn("/usr/bin/python3", [join(import.meta.dirname, "dragsource.py"), path, sx, sy], {
+      env: { ...process.env, DISPLAY: `:${this.display}` },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let log = "";
+    source.stderr.on("data", (d) => (log += d));
+    try {
+      await new Promise((ok, fail) => {
+        source.stdout.on("data", (d) => String(d).includes("ready") && ok());
+        source.on("exit", (code) => fail(new Error(`the drag source exited (${code}) before its window showed: ${log}`)));
+      });
+      await sleep(300);
+      await this.dragBetween([sx + 100, sy + 30], [tx, ty]);
+    } finally {
+      await sleep(300);
+      source.kill();
+    }
+  }
+
   /** Creates a session on the built-in sketches through the welcome form (from the welcome
    * state): `models` models trained `epochs` epochs on `perClass` generated images per class. */
   async newSketchSession({ name, models, epochs, perClass }) {

@@ -5,9 +5,10 @@ vi.mock("@tauri-apps/api/core", async () => ({ invoke: (await import("./test/tau
 vi.mock("@tauri-apps/api/event", async () => ({ listen: (await import("./test/tauri-mock")).listen }));
 
 import App from "./App.svelte";
-import { callsOf, handlers, resetTauri } from "./test/tauri-mock";
+import { callsOf, emitEvent, handlers, resetTauri } from "./test/tauri-mock";
 import { model, overview, session } from "./test/fixtures";
 import { remap } from "./lib/session.svelte";
+import { importer } from "./lib/importer.svelte";
 
 beforeEach(() => {
   resetTauri();
@@ -172,5 +173,55 @@ describe("Errors", () => {
     render(App);
     const alert = await screen.findByRole("alert");
     expect(alert.textContent).toContain("Cannot reach the REMAP core: plugin not found");
+  });
+});
+
+describe("Import", () => {
+  // The one importer outlives a rendered App: each test starts with its dialog closed.
+  beforeEach(() => importer.close());
+
+  const imported = {
+    format: "onnx",
+    architecture: { input: { height: 8, width: 8, channels: 1 }, classes: 3, layers: [] },
+    summary: "C3x4 relu M2 D16 relu",
+    snac: model(1).snac,
+    params: 1234,
+    notes: ["weights are not imported: REMAP explores the architecture"],
+  };
+
+  it("opens a dropped ONNX file in the import dialog, with its size and what was left out", async () => {
+    handlers.import_architecture = () => imported;
+    render(App);
+    await waitFor(() => expect(callsOf("app_info").length).toBe(1));
+    emitEvent("tauri://drag-drop", { paths: ["/tmp/notes.txt", "/home/u/net.onnx"], position: { x: 10, y: 10 } });
+    const dialog = await screen.findByTestId("import-dialog");
+    expect(callsOf("import_architecture")).toEqual([{ path: "/home/u/net.onnx" }]);
+    expect(dialog.textContent).toContain("net.onnx");
+    expect(screen.getByTestId("import-net").dataset.params).toBe("1234");
+    expect(dialog.textContent).toContain("weights are not imported");
+    // Without an open session there is no editor to open it in; a session around it is offered.
+    expect((dialog.querySelector("#import-edit") as HTMLButtonElement).disabled).toBe(true);
+    expect(dialog.querySelector("#import-around-start")).not.toBeNull();
+  });
+
+  it("shows Rust's refusal, naming the op and node", async () => {
+    handlers.import_architecture = () => {
+      throw "BatchNormalization node /norm/BatchNormalization: not expressible; fold it into the preceding Conv before export";
+    };
+    render(App);
+    await waitFor(() => expect(callsOf("app_info").length).toBe(1));
+    emitEvent("tauri://drag-drop", { paths: ["/home/u/bn.onnx"], position: { x: 10, y: 10 } });
+    const refusal = await screen.findByTestId("import-refusal");
+    expect(refusal.textContent).toContain("/norm/BatchNormalization");
+  });
+
+  it("leaves drops of other files alone", async () => {
+    handlers.import_architecture = () => imported;
+    render(App);
+    await waitFor(() => expect(callsOf("app_info").length).toBe(1));
+    // A drop is handled as it arrives: an importable path would be asked for at once.
+    emitEvent("tauri://drag-drop", { paths: ["/tmp/photo.png"], position: { x: 10, y: 10 } });
+    expect(callsOf("import_architecture")).toEqual([]);
+    expect(screen.queryByTestId("import-dialog")).toBeNull();
   });
 });

@@ -169,15 +169,12 @@ pub fn onnx_model(model: &TrainedModel) -> Result<ModelProto, ExportError> {
     ));
 
     let input_dims = [
-        Dimension::param("N"),
-        Dimension::value(c),
-        Dimension::value(i64::from(arch.input.height)),
-        Dimension::value(i64::from(arch.input.width)),
+        dim_param("N"),
+        dim_value(c),
+        dim_value(i64::from(arch.input.height)),
+        dim_value(i64::from(arch.input.width)),
     ];
-    let output_dims = [
-        Dimension::param("N"),
-        Dimension::value(i64::from(arch.classes)),
-    ];
+    let output_dims = [dim_param("N"), dim_value(i64::from(arch.classes))];
     let graph = GraphProto {
         name: format!("remap {}", arch.summary()),
         node: g.nodes,
@@ -298,19 +295,17 @@ fn ints(name: &str, values: Vec<i64>) -> AttributeProto {
     }
 }
 
-impl Dimension {
-    fn param(name: &str) -> Self {
-        Dimension {
-            value: Some(dimension::Value::DimParam(name.into())),
-            ..Default::default()
-        }
+fn dim_param(name: &str) -> Dimension {
+    Dimension {
+        value: Some(dimension::Value::DimParam(name.into())),
+        ..Default::default()
     }
+}
 
-    fn value(v: i64) -> Self {
-        Dimension {
-            value: Some(dimension::Value::DimValue(v)),
-            ..Default::default()
-        }
+fn dim_value(v: i64) -> Dimension {
+    Dimension {
+        value: Some(dimension::Value::DimValue(v)),
+        ..Default::default()
     }
 }
 

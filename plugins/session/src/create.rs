@@ -7,6 +7,7 @@ use remap_architecture::Input;
 use remap_sampling::{DEFAULT_MAX_PARAMS, Sampler, SearchSpace};
 use remap_store::{Job, Model, NewModel, NewSession, Origin, Scheduler, Session};
 
+use crate::around::{Around, around_models};
 use crate::data::load_data;
 use crate::error::SessionError;
 use crate::settings::{DataOptions, TrainingSettings};
@@ -37,6 +38,9 @@ pub struct SessionSpec {
     /// Initial architectures to start from instead of sampling (their heads are resized to
     /// the data set's classes; duplicates are dropped).
     pub seeded: Vec<remap_architecture::Architecture>,
+    /// A net to start around instead of sampling (spec §10.4): it, its ablations and
+    /// variations, under the budget.
+    pub around: Option<Around>,
 }
 
 impl SessionSpec {
@@ -53,6 +57,7 @@ impl SessionSpec {
             max_params: DEFAULT_MAX_PARAMS,
             budget: None,
             seeded: Vec::new(),
+            around: None,
         }
     }
 }
@@ -83,7 +88,9 @@ pub async fn create_session(
     let classes = loaded.classes.len() as u32;
     drop(loaded);
 
-    let architectures = if spec.seeded.is_empty() {
+    let architectures = if let Some(around) = &spec.around {
+        around_models(around, input, classes, &spec.space, spec.budget, spec.seed)?
+    } else if spec.seeded.is_empty() {
         sample_distinct(spec, input, classes)?
     } else {
         resized(&spec.seeded, input, classes)?

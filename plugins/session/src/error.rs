@@ -21,4 +21,6 @@ pub enum SessionError {
     ModelNotInSession { model: ModelId, session: String },
     #[error("{0}")]
     Invalid(String),
+    #[error(transparent)]
+    Import(#[from] remap_onnx::ImportError),
 }

@@ -175,7 +175,7 @@ impl App {
 }
 
 /// The session spec a request asks for, REMAP's defaults filling what it leaves out.
-fn spec_of(request: &NewSessionRequest) -> Result<SessionSpec, SessionError> {
+pub(crate) fn spec_of(request: &NewSessionRequest) -> Result<SessionSpec, SessionError> {
     let name = request.name.trim();
     if name.is_empty() {
         return Err(SessionError::Invalid("a session needs a name".into()));

@@ -13,6 +13,7 @@ import type {
   Effects,
   AblationRequest,
   GenerationPreview,
+  ImportedNet,
   JobStatus,
   MachineSettings,
   MachineView,
@@ -51,6 +52,12 @@ export const api = {
 
   sessions: () => invoke<SessionInfo[]>(`${S}sessions`),
   createSession: (request: NewSessionRequest) => invoke<SessionInfo>(`${S}create_session`, { request }),
+  /** An ONNX model or architecture JSON file as an architecture (weights are not imported); a
+   * node REMAP cannot express is refused by name. */
+  importArchitecture: (path: string) => invoke<ImportedNet>(`${S}import_architecture`, { path }),
+  /** A new session whose initial models are `architecture` and `count` of its relatives. */
+  createSessionAround: (request: NewSessionRequest, architecture: unknown, count: number) =>
+    invoke<SessionInfo>(`${S}create_session_around`, { request, architecture, count }),
   renameSession: (id: number, name: string) => invoke<SessionInfo>(`${S}rename_session`, { id, name }),
   deleteSession: (id: number) => invoke<void>(`${S}delete_session`, { id }),
   /** Sets (or with null lifts) a session's parameter budget. */

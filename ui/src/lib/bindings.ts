@@ -220,6 +220,28 @@ export type HValue = number | number | Activation;
 export type Hyperparameter = "kernel" | "filters" | "size" | "stride" | "units" | "function" | "rate";
 
 /**
+ * The format of an imported file.
+ */
+export type ImportFormat = "onnx" | "json";
+
+/**
+ * An imported architecture and what the import left out, folded or assumed.
+ */
+export type ImportedNet = { format: ImportFormat, 
+/**
+ * The architecture JSON (spec §2).
+ */
+architecture: unknown, summary: string, 
+/**
+ * Its chips, as every panel draws a net.
+ */
+snac: Snac, params: number, 
+/**
+ * One line each: weights not imported, Softmax dropped, normalisation dropped, ….
+ */
+notes: Array<string>, };
+
+/**
  * A queue job's state.
  */
 export type JobStatus = "queued" | "running" | "done" | "failed" | "cancelled" | "diverged" | "screened";
@@ -305,9 +327,10 @@ architecture: unknown, snac: Snac, job: number | null, status: JobStatus | null,
  */
 screened: boolean, val_accuracy: number | null, train_accuracy: number | null, 
 /**
- * Held-out accuracy per class (label order) once trained.
+ * Held-out accuracy per class (label order) once trained; `None` for a class without
+ * held-out images.
  */
-per_class_accuracy: Array<number> | null, 
+per_class_accuracy: Array<number | null> | null, 
 /**
  * With focus classes (spec §9.3): the focus accuracy once trained.
  */
@@ -389,7 +412,7 @@ export type Operation = "insert" | "remove" | "replace" | "reparametrize" | "ski
 /**
  * How a model came to be.
  */
-export type Origin = "sampled" | "ablation" | "variation" | "handcrafted";
+export type Origin = "sampled" | "ablation" | "variation" | "handcrafted" | "suggested";
 
 /**
  * Everything the Model Overview needs at once.

@@ -13,24 +13,31 @@ export const invoke = vi.fn(async (cmd: string, args?: Record<string, unknown>) 
   return h(args ?? {});
 });
 
-let queueListener: ((e: { payload: unknown }) => void) | null = null;
-export const listen = vi.fn(async (event: string, handler: (e: { payload: unknown }) => void) => {
-  if (event === "remap://queue") queueListener = handler;
+type Listener = (e: { payload: unknown }) => void;
+const listeners = new Map<string, Set<Listener>>();
+export const listen = vi.fn(async (event: string, handler: Listener) => {
+  if (!listeners.has(event)) listeners.set(event, new Set());
+  listeners.get(event)!.add(handler);
   return () => {
-    if (queueListener === handler) queueListener = null;
+    listeners.get(event)?.delete(handler);
   };
 });
 
+/** Sends `event` with `payload` to whoever listens. */
+export function emitEvent(event: string, payload: unknown) {
+  for (const handler of listeners.get(event) ?? []) handler({ payload });
+}
+
 /** Sends a queue event to whoever listens. */
 export function emitQueue(payload: unknown) {
-  queueListener?.({ payload });
+  emitEvent("remap://queue", payload);
 }
 
 export function resetTauri() {
   for (const k of Object.keys(handlers)) delete handlers[k];
   invoke.mockClear();
   listen.mockClear();
-  queueListener = null;
+  listeners.clear();
 }
 
 /** Calls of one command, with their arguments. */

@@ -1,8 +1,12 @@
 //! The window's commands: each translates its arguments to one [`remap_session::App`] use
 //! case and returns the result (types in [`remap_session::views`], generated for the UI).
 
+use std::path::PathBuf;
+
+use remap_architecture::Architecture;
 use remap_sampling::{AblationRequest, SearchSpace, VariationRequest};
 use remap_session::views::*;
+use remap_session::{ImportedNet, SessionError};
 use remap_store::{JobId, JobStatus, ModelId, SessionId, Template};
 use tauri::State;
 
@@ -23,6 +27,28 @@ pub async fn create_session(
     request: NewSessionRequest,
 ) -> Result<SessionInfo> {
     Ok(app.get().create_session(&request).await?)
+}
+
+/// Reads a dropped or chosen ONNX model or architecture JSON as an architecture.
+#[tauri::command]
+pub async fn import_architecture(app: State<'_, Current>, path: PathBuf) -> Result<ImportedNet> {
+    Ok(app.get().import_architecture_file(&path)?)
+}
+
+/// Creates a session around an imported net: the net plus `count` of its relatives, queued.
+#[tauri::command]
+pub async fn create_session_around(
+    app: State<'_, Current>,
+    request: NewSessionRequest,
+    architecture: serde_json::Value,
+    count: usize,
+) -> Result<SessionInfo> {
+    let architecture = Architecture::from_value(&architecture)
+        .map_err(|e| SessionError::Invalid(format!("the imported architecture: {e}")))?;
+    Ok(app
+        .get()
+        .create_session_around(&request, &architecture, count)
+        .await?)
 }
 
 #[tauri::command]

@@ -5,6 +5,7 @@
 //! (a PostgreSQL server shared with a cluster's workers) while the window runs: [`Current`]
 //! holds the one in use. No logic lives here.
 
+mod command_names;
 mod commands;
 mod error;
 
@@ -20,6 +21,7 @@ use tauri::plugin::{Builder, TauriPlugin};
 use tauri::{Emitter, Manager, RunEvent, Runtime};
 use tokio::sync::broadcast::error::RecvError;
 
+pub use command_names::COMMANDS;
 pub use error::Error;
 
 /// The event that carries every [`remap_store::QueueEvent`] to the window.
@@ -29,9 +31,12 @@ pub const QUEUE_EVENT: &str = "remap://queue";
 /// The queue starts training at once, resuming whatever an earlier run left unfinished.
 pub fn init<R: Runtime>(data_dir: PathBuf) -> TauriPlugin<R> {
     Builder::new("remap-session")
+        // The names in `COMMANDS`, checked by `tests/commands.rs`.
         .invoke_handler(tauri::generate_handler![
             commands::sessions,
             commands::create_session,
+            commands::import_architecture,
+            commands::create_session_around,
             commands::rename_session,
             commands::set_budget,
             commands::set_focus,
