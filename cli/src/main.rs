@@ -7,6 +7,7 @@ mod input;
 mod metrics;
 mod sampling;
 mod session;
+mod surrogate;
 mod training;
 mod workers;
 
@@ -45,6 +46,11 @@ enum Command {
     Distance(metrics::DistanceArgs),
     /// Lay out a distance matrix in 2-D (metric MDS) as JSON coordinates and stress.
     Project(metrics::ProjectArgs),
+    /// Predict untrained nets' accuracy (mean and standard deviation) from trained ones.
+    Surrogate(surrogate::SurrogateArgs),
+    /// Lay out models of any number in 2-D: architectures (or predictions) to coordinates and
+    /// stress, landmark MDS above 2,000 models.
+    Map(metrics::MapArgs),
     /// Train one architecture on a data set (spec §5) and save its results and weights.
     Train(training::TrainArgs),
     /// Predict held-out labels with the weights of a finished `remap train` run.
@@ -72,6 +78,8 @@ fn main() -> ExitCode {
         Command::Vary(args) => sampling::vary_command(args),
         Command::Distance(args) => metrics::distance_command(args),
         Command::Project(args) => metrics::project_command(args),
+        Command::Surrogate(args) => surrogate::surrogate_command(args),
+        Command::Map(args) => metrics::map_command(args),
         Command::Train(args) => training::run_train(args),
         Command::Predict(args) => training::run_predict(args),
         Command::Export(args) => export::run(args),

@@ -18,14 +18,17 @@ pub enum Origin {
     Variation,
     /// Built by the user in the handcraft editor.
     Handcrafted,
+    /// Proposed by the surrogate's suggestions (spec §10.1) and queued.
+    Suggested,
 }
 
 impl Origin {
-    pub const ALL: [Origin; 4] = [
+    pub const ALL: [Origin; 5] = [
         Origin::Sampled,
         Origin::Ablation,
         Origin::Variation,
         Origin::Handcrafted,
+        Origin::Suggested,
     ];
 
     /// The name used in JSON and in the database.
@@ -35,6 +38,7 @@ impl Origin {
             Origin::Ablation => "ablation",
             Origin::Variation => "variation",
             Origin::Handcrafted => "handcrafted",
+            Origin::Suggested => "suggested",
         }
     }
 

@@ -12,12 +12,14 @@
 //!   previewed then stored with their lineage and queued; handcrafted models and templates;
 //! - the Queue tab and `remap session run` (`queue.rs`): order, cancel, retry, pause, train;
 //! - edit effects over the session's children (`effects.rs`);
+//! - suggestions of what to train next, by the surrogate of spec §10.1 (`suggest.rs`);
 //! - export (`export.rs`);
 //! - workers on other machines and the engines that start them (`cluster`).
 //!
 //! What crosses to the window is in [`views`]; its TypeScript types are generated from it.
 
 mod app;
+mod around;
 mod children;
 pub mod cluster;
 mod create;
@@ -28,6 +30,7 @@ mod export;
 mod focus;
 mod generate;
 mod handcraft;
+mod import;
 mod inspect;
 mod layout;
 pub mod machine;
@@ -37,11 +40,13 @@ mod runner;
 mod sessions;
 mod settings;
 mod status;
+mod suggest;
 mod ui_state;
 pub mod views;
 pub mod worker;
 
 pub use app::App;
+pub use around::{Around, around_models};
 pub use children::{
     Children, generate_ablations, generate_variations, preview_ablations, preview_variations,
     session_space, variation_seed,
@@ -53,6 +58,7 @@ pub use error::SessionError;
 pub use export::{protocol_settings, trained_model};
 pub use focus::{Focus, FocusObjective, FocusScore};
 pub use handcraft::edit_architecture;
+pub use import::{ImportFormat, ImportedNet};
 pub use layout::{Map, MapKind, MapModel, session_map};
 pub use machine::{MachineSettings, Parallelism};
 pub use overview::Ranking;
@@ -61,6 +67,7 @@ pub use runner::{TrainOverrides, TrainerRunner};
 pub use sessions::SessionStatus;
 pub use settings::{DEFAULT_SKETCHES_PER_CLASS, DataOptions, Screening, TrainingSettings};
 pub use status::{ModelRow, model_rows};
+pub use suggest::Suggestion;
 pub use ui_state::UiState;
 
 /// The device choice of [`TrainingSettings`], re-exported for front ends.
