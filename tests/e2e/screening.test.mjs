@@ -61,9 +61,10 @@ test("two jobs at once, pause and resume, screened models and train to the end",
     console.log(`after Pause: ${states.join(", ")}`);
     assert.ok(states.includes("queued"), `a stopped job is back in the queue: ${states}`);
     // Within one batch, plus the process's reply and the window's reload: 1–2 s on an idle
-    // machine, up to 5 s on a loaded 2-core CI runner (a batch of the largest sketch net on one
-    // thread). That the stop comes within one batch is tested in plugins/session/tests.
-    assert.ok(took < 10000, `Pause took ${took} ms`);
+    // machine, 10.5 s once on a loaded 2-core runner (a batch of the largest sketch net on one
+    // thread). That the stop comes within one batch is tested in plugins/session/tests; this
+    // bound only catches a pause that hangs, so load cannot fail it.
+    assert.ok(took < 20000, `Pause took ${took} ms`);
     assert.equal(await app.attribute("#queue-pause", "aria-pressed"), "true");
     await sleep(1500);
     assert.equal(await count(app, "li.job[data-job-status=running]"), 0, "nothing starts while paused");
